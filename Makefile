@@ -7,12 +7,17 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1:8000
 
+# Material prints a banner about MkDocs 2 on every build; it is not a warning about this site.
+export NO_MKDOCS_2_WARNING := 1
+
 .DEFAULT_GOAL := help
 .PHONY: help serve test lint format typecheck pytest site workflows clean
 
 help:
 	@echo "make serve   build the site and serve it at http://$(HOST) with live reload"
-	@echo "make test    lint, type-check, run every test and code block, build the site strictly"
+	@echo "make test    lint, type-check, build the site strictly, run every test, code block and lab,"
+	@echo "             and drive the built site in Chromium"
+	@echo "make pytest  the fast loop: every test but the browser ones"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -25,7 +30,9 @@ $(STAMP): pyproject.toml
 serve: $(STAMP)
 	VIRTDOCS_NOTEBOOK_CACHE=true $(BIN)/mkdocs serve --dev-addr $(HOST) --livereload
 
-test: lint typecheck pytest site workflows
+# The site is built before pytest so the browser tests drive exactly what `site` produced.
+test: lint typecheck workflows site
+	VIRTDOCS_SITE_DIR=site $(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -39,10 +46,11 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not browser"
 
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir site
+	$(BIN)/python -m tests.site.offline site
 
 workflows: $(STAMP)
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from sybil import Sybil
-from sybil.sybil import SybilCollection
 from sybil.parsers.rest import DocTestParser
+from sybil.sybil import SybilCollection
 
 from tests.doctools.parser import DocsParser
 

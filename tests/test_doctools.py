@@ -33,7 +33,7 @@ def outcomes(tmp_path: Path, text: str) -> list[tuple[int, str | None]]:
 
 def test_python_with_attributes_is_run(tmp_path: Path) -> None:
     page = (
-        "```python title=\"a.py\" hl_lines=\"1\"\nx = 1\n```\n\n"
+        '```python title="a.py" hl_lines="1"\nx = 1\n```\n\n'
         "```{ .python .annotate }\nassert x == 2, 'x is 1'  # (1)!\n```\n"
     )
     results = outcomes(tmp_path, page)

@@ -23,7 +23,7 @@ def test_there_is_at_least_one_lab() -> None:
 
 @pytest.mark.parametrize("path", LABS, ids=[p.name for p in LABS])
 def test_lab_runs(path: Path) -> None:
-    notebook = nbformat.read(path, as_version=4)
+    notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
     nbformat.validate(notebook)
     namespace: dict[str, object] = {"__name__": "__main__"}
     for index, cell in enumerate(notebook.cells):

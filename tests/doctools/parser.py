@@ -92,7 +92,7 @@ class DocsParser:
             return
         if language in PYTHON and "exec" in info.attributes:
             yield self._with(region, source, evaluators.exec_block(self._exec_sessions))
-        elif language in PYTHON and source.lstrip().startswith(">>>") or language in DOCTEST:
+        elif (language in PYTHON and source.lstrip().startswith(">>>")) or language in DOCTEST:
             yield from self._doctests(document, region, source)
         elif language in PYTHON:
             yield self._with(region, source, evaluators.python_block)

@@ -12,23 +12,32 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from virtdocs import __version__
 from virtdocs.errors import UserError
 
 #: Subcommand modules, in the order the stages are taught.
-COMMANDS: tuple[str, ...] = ("validate", "serverless")
+COMMANDS: tuple[str, ...] = ("run", "analyze", "container", "validate", "serverless")
+
+
+class UsageError(UserError):
+    """A command line argparse cannot read; printed as ``PROG: error: MESSAGE``."""
+
+    def __init__(self, prog: str, message: str) -> None:
+        super().__init__(message)
+        self.prog = prog
 
 
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one line, exit 2."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UserError(f"{self.prog}: {message}")
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(self.prog, message)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The full parser, or with ``only`` one subcommand: start-up then imports one stage."""
     parser = _Parser(
         prog="virtdocs",
         description="Run the ideas of compute virtualization: machines, hypervisors, "
@@ -36,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"virtdocs {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else (only,):
         importlib.import_module(f"virtdocs.cli.{name}").register(subparsers)
     return parser
 
@@ -44,7 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line; return the exit code instead of raising it."""
     out = out if out is not None else sys.stdout
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv == ["--version"]:
+        print(f"virtdocs {__version__}", file=out)
+        return 0
+    chosen = next((arg for arg in argv if not arg.startswith("-")), None)
+    parser = build_parser(chosen if chosen in COMMANDS else None)
     try:
         args = parser.parse_args(argv)
         handler = getattr(args, "handler", None)
@@ -52,6 +66,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             parser.print_help(out)
             return 2
         return int(handler(args, out))
+    except UsageError as error:
+        print(f"{error.prog}: error: {error}", file=sys.stderr)
+        return error.exit_code
     except UserError as error:
         print(f"virtdocs: error: {error}", file=sys.stderr)
         return error.exit_code
