@@ -119,3 +119,27 @@ def test_fence_info_forms() -> None:
     assert parse_info('{.yaml title="Invalid on purpose: x"}').marked("Invalid on purpose:") == "x"
     with pytest.raises(FenceSyntaxError):
         parse_info("{ .python")
+
+
+SERVICE = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n"
+
+
+def test_yaml_manifest_is_validated_with_page_lines(tmp_path: Path) -> None:
+    good = f"```yaml\n{SERVICE}```\n"
+    assert outcomes(tmp_path, good) == [(1, None)]
+    bad = f"Text.\n\n```yaml\n{SERVICE}    protocol: udp\n```\n"
+    [(_, failure)] = outcomes(tmp_path, bad)
+    # The protocol is on line 8 of the manifest, which starts on line 4 of the page.
+    assert failure is not None and "page.md:11: Service/web: spec.ports[0].protocol" in failure
+
+
+def test_invalid_on_purpose_must_fail_with_the_declared_error(tmp_path: Path) -> None:
+    wrong = f"{SERVICE}    protocol: udp\n"
+    other_error = '```yaml title="Invalid on purpose: Required value"\n' + wrong + "```\n"
+    [(_, failure)] = outcomes(tmp_path, other_error)
+    assert failure is not None and "expected an error containing 'Required value'" in failure
+    matching = '```yaml title="Invalid on purpose: supported values"\n' + wrong + "```\n"
+    assert outcomes(tmp_path, matching) == [(1, None)]
+    valid_after_all = '```yaml title="Invalid on purpose: supported values"\n' + SERVICE + "```\n"
+    [(_, failure)] = outcomes(tmp_path, valid_after_all)
+    assert failure is not None and "the validator reported:\n  no error at all" in failure

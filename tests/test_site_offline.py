@@ -15,7 +15,8 @@ def test_finds_external_scripts_styles_fonts_and_images(tmp_path: Path) -> None:
         '<script src="//unpkg.com/mermaid.js"></script>'
         "<style>@font-face { src: url('https://x.test/f.woff2') }</style></head>"
         '<body><img src="https://x.test/i.png"><a href="https://example.org">a link</a>'
-        '<script src="../assets/local.js"></script></body></html>',
+        '<script src="../assets/local.js"></script>'
+        '<script type="module">await import("https://cdn.test/m.mjs")</script></body></html>',
         encoding="utf-8",
     )
     (tmp_path / "s.css").write_text("@import 'https://x.test/a.css';", encoding="utf-8")
@@ -26,6 +27,7 @@ def test_finds_external_scripts_styles_fonts_and_images(tmp_path: Path) -> None:
         "a/index.html: <script src=//unpkg.com/mermaid.js>",
         "a/index.html: <img src=https://x.test/i.png>",
         "a/index.html: <style> url(https://x.test/f.woff2)",
+        "a/index.html: <script> import(https://cdn.test/m.mjs)",
         "s.css: url(https://x.test/a.css)",
     ]
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import shlex
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from typing import Any
 
@@ -177,6 +178,20 @@ def _normalise(lines: list[str]) -> list[str]:
     return stripped
 
 
+@contextlib.contextmanager
+def _terminal_width(columns: int) -> Iterator[None]:
+    """Pin the width argparse wraps help to, whatever terminal the tests run in."""
+    saved = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = str(columns)
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = saved
+
+
 def console_block(example: Example) -> str | None:
     """Run each ``$ virtdocs …`` command in-process and compare its output to the page."""
     from virtdocs.cli import main
@@ -199,7 +214,11 @@ def console_block(example: Example) -> str | None:
                 'mark the block title="Not run: <reason>" if it must stay'
             )
         output = io.StringIO()
-        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+        with (
+            contextlib.redirect_stdout(output),
+            contextlib.redirect_stderr(output),
+            _terminal_width(80),
+        ):
             main(argv[1:], out=output)
         actual = _normalise(output.getvalue().splitlines())
         if actual != _normalise(expected):

@@ -45,6 +45,7 @@ _FETCHING_RELS = {
 }
 _CSS_URL = re.compile(r"""url\(\s*['"]?((?:https?:)?//[^'")\s]+)""")
 _IMPORT = re.compile(r"""@import\s+['"]((?:https?:)?//[^'"]+)""")
+_JS_IMPORT = re.compile(r"""\bimport\s*\(?\s*['"]((?:https?:)?//[^'"]+)""")
 
 
 def _external(url: str) -> bool:
@@ -81,6 +82,9 @@ def external_assets(site: Path) -> Iterator[str]:
             for block in re.findall(r"<style[^>]*>(.*?)</style>", text, flags=re.S):
                 for url in _CSS_URL.findall(block) + _IMPORT.findall(block):
                     yield f"{path.relative_to(site)}: <style> url({url})"
+            for block in re.findall(r"<script[^>]*>(.*?)</script>", text, flags=re.S):
+                for url in _JS_IMPORT.findall(block):
+                    yield f"{path.relative_to(site)}: <script> import({url})"
         elif path.suffix == ".css":
             text = path.read_text(encoding="utf-8")
             for url in _CSS_URL.findall(text) + _IMPORT.findall(text):
