@@ -1,0 +1,1 @@
+"""Tests for stage 3b: Kubernetes."""
