@@ -1,0 +1,1 @@
+"""kubectl's views: the same columns, formats and messages as the real client."""

@@ -1,0 +1,1 @@
+"""kube-scheduler: a queue, Filter and Score plugins with weights, and binding."""
