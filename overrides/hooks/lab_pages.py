@@ -45,5 +45,8 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
     body = _STYLE.sub("", output[head_end:])
     for pattern in _DROPPED_SCRIPTS:
         body = pattern.sub("", body)
+    # A code cell wider than the column scrolls; keyboard users must be able to reach it
+    # (WCAG 2.1.1; axe: scrollable-region-focusable).
+    body = body.replace('<div class="highlight-ipynb', '<div tabindex="0" class="highlight-ipynb')
     href = posixpath.relpath(name, posixpath.dirname(page.url.rstrip("/") + "/x"))
     return output[:head_end] + f'<link rel="stylesheet" href="{href}">\n' + body

@@ -83,10 +83,11 @@ def test_page_works_offline_and_renders(visit: Any, path: str) -> None:
     name = path or "home page"
     expected_status = 404 if path == "404.html" else 200
     assert seen.response is not None and seen.response.status in {200, expected_status}, name
-    diagrams = page.locator("pre.mermaid").count()
+    # Diagrams are drawn at build time (.vd-diagram, an inline SVG) where Chromium was
+    # available, otherwise in the browser: Material replaces each <pre class="mermaid"> by a
+    # <div class="mermaid"> holding the SVG; a diagram that fails to parse stays a <pre>.
+    diagrams = page.locator("pre.mermaid, .vd-diagram").count()
     if diagrams:
-        # Material replaces each <pre class="mermaid"> by a <div class="mermaid"> holding the
-        # SVG in a closed shadow root; a diagram that fails to parse stays a <pre>.
         try:
             page.wait_for_function(
                 "() => document.querySelectorAll('pre.mermaid').length === 0", timeout=15_000
@@ -95,7 +96,8 @@ def test_page_works_offline_and_renders(visit: Any, path: str) -> None:
             left = page.locator("pre.mermaid").count()
             pytest.fail(f"{name}: {left} of {diagrams} mermaid diagram(s) did not render")
         heights = page.evaluate(
-            "() => [...document.querySelectorAll('div.mermaid')].map(e => e.offsetHeight)"
+            """() => [...document.querySelectorAll('.vd-diagram > svg, div.mermaid')]
+                   .map(e => e.getBoundingClientRect().height)"""
         )
         assert len(heights) == diagrams and all(h > 0 for h in heights), (
             f"{name}: a rendered diagram is empty: heights {heights}"

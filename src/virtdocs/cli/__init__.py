@@ -18,7 +18,7 @@ from virtdocs import __version__
 from virtdocs.errors import UserError
 
 #: Subcommand modules, in the order the stages are taught.
-COMMANDS: tuple[str, ...] = ("run", "analyze", "container", "validate", "serverless")
+COMMANDS: tuple[str, ...] = ("analyze", "run", "container", "validate", "cluster", "serverless")
 
 
 class UsageError(UserError):
