@@ -57,7 +57,22 @@ def test_include_reads_relative_files(tmp_path: Path) -> None:
     ("source", "message"),
     [
         ("FROB EAX", "p.s:1: unknown mnemonic 'FROB'; expected an instruction such as MOV"),
-        ("MOV EAX", "p.s:1: bad operands for MOV: got register; expected register, register or"),
+        (
+            "MOV EAX",
+            "p.s:1: bad operands for MOV: got register; expected one of (register, register), "
+            "(register, value), (register, memory), (memory, register), (memory, value)",
+        ),
+        ("PUSH EAX, 1", "p.s:1: bad operands for PUSH: got register, value; expected one of"),
+        ("POP 1", "p.s:1: bad operands for POP: got value; expected (register)"),
+        ("MOV EAX, 0x100000000", "p.s:1: '0x100000000' is 4294967296, which does not fit"),
+        ("MOV EAX, -2147483649", "p.s:1: '-2147483649' is -2147483649, which does not fit"),
+        ("MOV EAX, [EBX+0x1ffffffff]", "p.s:1: '[EBX+0x1ffffffff]' is 8589934591, which"),
+        (".data\n.word 1, 99999999999", "p.s:2: '99999999999' is 99999999999, which does not"),
+        ("INT 256", "p.s:1: INT needs a vector from 0 to 0xff, got 0x100"),
+        ("OUT 0x10000, EAX", "p.s:1: OUT needs a port from 0 to 0xffff, got 0x10000"),
+        ("IN EAX, -1", "p.s:1: IN needs a port from 0 to 0xffff, got -0x1"),
+        ("MOV EAX, '\\x'", "p.s:1: bad escape in '\\\\x': truncated \\xXX escape"),
+        ('.data\n.asciz "\\u12"', "p.s:2: bad escape in '\\\\u12': truncated \\uXXXX escape"),
         ("NOP\nADD [1], EAX", "p.s:2: bad operands for ADD: got memory, register"),
         ("JMP nowhere", "p.s:1: undefined label or constant 'nowhere'"),
         ("JMP 7", "p.s:1: jump target 0x7 is outside the program (code addresses 0..0x0)"),
@@ -90,6 +105,22 @@ def test_errors_name_file_and_line(source: str, message: str | None) -> None:
         assert message in text
 
 
+def test_string_literals_keep_non_ascii_characters_and_decode_escapes() -> None:
+    program = assemble(".data\n.asciz \"é\\x41\\n\"\n.text\nMOV EAX, '\\t'", "p.s")
+    assert program.data == (ord("é"), ord("A"), ord("\n"), 0)
+    assert program.code[0].operands[1] == Imm(9)
+
+
+def test_values_at_the_edges_of_a_word_are_accepted() -> None:
+    program = assemble("MOV EAX, -2147483648\nMOV EBX, 0xFFFFFFFF\nINT 255\nOUT 0xFFFF, EAX", "p.s")
+    assert [op.value for i in program.code for op in i.operands if isinstance(op, Imm)] == [
+        -(2**31),
+        2**32 - 1,
+        255,
+        0xFFFF,
+    ]
+
+
 def test_unknown_define_is_an_error() -> None:
     with pytest.raises(UserError, match=r"--define M: the program has no '\.equ M'"):
         assemble("NOP", "p.s", defines={"M": 1})
@@ -112,6 +143,10 @@ def _operand(kind: str, mnemonic: str, size: int) -> st.SearchStrategy[Operand]:
         return _controls
     if mnemonic in JUMPS:
         return st.integers(min_value=0, max_value=size - 1).map(Imm)
+    if mnemonic == "INT":
+        return st.integers(min_value=0, max_value=0xFF).map(Imm)
+    if mnemonic in ("IN", "OUT"):
+        return st.integers(min_value=0, max_value=0xFFFF).map(Imm)
     return _values.map(Imm)
 
 
@@ -144,4 +179,15 @@ def test_binary_files_are_refused_in_one_line(tmp_path: Path) -> None:
         assemble_file(tmp_path / "blob.s")
     (tmp_path / "main.s").write_text('.include "blob.s"\nNOP\n')
     with pytest.raises(UserError, match=r'main\.s:1: cannot include "blob\.s": byte 0'):
+        assemble_file(tmp_path / "main.s")
+
+
+def test_utf8_files_with_nul_bytes_are_binary_too(tmp_path: Path) -> None:
+    from virtdocs.machine import assemble_file
+
+    (tmp_path / "nul.s").write_bytes(b"NOP\n\x00\x00\nHLT\n")
+    with pytest.raises(UserError, match=r"nul\.s: not a text file \(byte 4 is NUL\)$"):
+        assemble_file(tmp_path / "nul.s")
+    (tmp_path / "main.s").write_text('NOP\n.include "nul.s"\n')
+    with pytest.raises(UserError, match=r'main\.s:2: cannot include "nul\.s": byte 4 is NUL$'):
         assemble_file(tmp_path / "main.s")

@@ -77,6 +77,7 @@ def test_running_off_the_end_is_reported() -> None:
     outcome = run_native(assemble("NOP\nNOP", "e.s"))
     assert outcome.stop.code == "past-end"
     assert outcome.stop.message == "address 0x2: execution ran past the end of the program"
+    assert outcome.cpu.steps == 2  # both NOPs ran; the failed fetch is not a step
 
 
 def test_step_limit_stops_a_runaway_guest() -> None:
@@ -178,7 +179,9 @@ def machines(draw: st.DrawFn) -> CPU:
         operands: list[Operand] = []
         for kind in filter(None, kinds.split(",")):
             if kind == "i":
-                top = size - 1 if mnemonic in JUMPS else 2**32 - 1
+                # Jump targets stay in the program; INT takes a vector, IN/OUT a 16-bit port.
+                limits = {"INT": 0xFF, "IN": 0xFFFF, "OUT": 0xFFFF}
+                top = size - 1 if mnemonic in JUMPS else limits.get(mnemonic, 2**32 - 1)
                 operands.append(Imm(draw(st.integers(0, top))))
             else:
                 operands.append(draw(_operands[kind]))

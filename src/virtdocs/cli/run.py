@@ -63,11 +63,18 @@ def register(subparsers: Any) -> None:
         help="override an .equ constant of the program, e.g. --define ITERATIONS=100",
     )
     parser.add_argument("--json", action="store_true", help="print state, stats and halted as JSON")
+    parser.add_argument(
+        "--compare", action="store_true", help="run under every technique; one table"
+    )
     parser.set_defaults(handler=_handler)
 
 
 def _handler(args: argparse.Namespace, out: TextIO) -> int:
     program = assemble_file(args.program, defines=dict(args.define))
+    if args.compare:
+        from virtdocs.hypervisor.compare import compare_report
+
+        return compare_report(program, RunConfig(max_steps=args.max_steps), args.json, out)
     technique = get_technique(args.technique)
     result = technique.run(program, RunConfig(max_steps=args.max_steps, trace=args.trace))
     if args.json:

@@ -21,14 +21,20 @@ Extension points (for the hypervisor techniques):
   values (``RunResult.state``) with ``==``; each technique reports the state as
   the guest should see it.
 
->>> [technique.name for technique in TECHNIQUES.values()]
-['native', 'trap-and-emulate']
+>>> [technique.name for technique in TECHNIQUES.values()]  # doctest: +NORMALIZE_WHITESPACE
+['native', 'trap-and-emulate', 'interpretation', 'scan-and-patch', 'binary-translation',
+ 'paravirtualization', 'hardware-assisted']
 """
 
 from __future__ import annotations
 
 from virtdocs.errors import UserError
+from virtdocs.hypervisor.binary_translation import BinaryTranslation
+from virtdocs.hypervisor.hardware_assist import HardwareAssisted
+from virtdocs.hypervisor.interpretation import Interpretation
 from virtdocs.hypervisor.native import Native
+from virtdocs.hypervisor.paravirt import Paravirtualization
+from virtdocs.hypervisor.scan_patch import ScanAndPatch
 from virtdocs.hypervisor.technique import RunConfig, RunResult, Technique
 from virtdocs.hypervisor.trap_emulate import TrapAndEmulate
 
@@ -56,5 +62,10 @@ def get_technique(name: str) -> Technique:
 
 register(Native())
 register(TrapAndEmulate())
+register(Interpretation())
+register(ScanAndPatch())
+register(BinaryTranslation())
+register(Paravirtualization())
+register(HardwareAssisted())
 
 __all__ = ["TECHNIQUES", "RunConfig", "RunResult", "Technique", "get_technique", "register"]

@@ -127,9 +127,10 @@ class NaiveMonitor:
             cpu.idle += max(0, cpu.timer.deadline - cpu.clock)  # sleep until the next tick
         if result == EVENT and self.virtual.if_ and self.virtual.pending_timer:
             self.virtual.pending_timer = False
-            return self._reflect(
-                cpu, Trap(TIMER_VECTOR, "timer", cpu.eip, cpu.eip, external=True), counters
-            )
+            # Raise the line again; the run loop delivers it after any tick due now, so two
+            # ticks merge into one interrupt exactly as on hardware.
+            cpu.timer.pending = True
+            counters.interrupts -= 1  # counted when it first arrived; the loop counts it again
         return None
 
     def _reflect(self, cpu: CPU, trap: Trap, counters: Counters) -> Stop | None:

@@ -45,6 +45,39 @@ _LABEL = re.compile(r"^\s*([A-Za-z_.$][\w.$]*)\s*:(.*)$")
 _TERM = re.compile(r"\s*([+-])?\s*('(?:\\.|[^'])'|[\w.$]+)\s*")
 _MAX_INCLUDE_DEPTH = 8
 _MAX_DATA_WORDS = 1 << 24  # more than any memory the CPU accepts
+# A word is 32 bits: a value must fit as signed or as unsigned (NASM accepts the same range).
+_WORD_MIN, _WORD_MAX = -(1 << 31), (1 << 32) - 1
+# Operands x86 encodes in fewer bits: INT's vector is imm8, a port number is 16 bits.
+_OPERAND_LIMITS = {
+    ("INT", 0): ("a vector", 0xFF),
+    ("IN", 1): ("a port", 0xFFFF),
+    ("OUT", 0): ("a port", 0xFFFF),
+}
+
+
+class _NotText(ValueError):
+    """A source file that is not UTF-8 text; the message names the first bad byte."""
+
+
+def _unescape(body: str, where: str) -> str:
+    """Python-style escapes (``\\n``, ``\\x41``) in a string or character literal.
+
+    Characters outside Latin-1 are escaped first so that ``unicode_escape``, which reads
+    bytes as Latin-1, leaves them intact (``"é"`` stays one character, not two).
+    """
+    try:
+        return body.encode("latin-1", "backslashreplace").decode("unicode_escape")
+    except UnicodeDecodeError as error:
+        raise UserError(f"{where}: bad escape in {body!r}: {error.reason}") from None
+
+
+def _check_word(value: int, text: str, where: str) -> int:
+    if not _WORD_MIN <= value <= _WORD_MAX:
+        raise UserError(
+            f"{where}: {text.strip()!r} is {value}, which does not fit in a 32-bit word "
+            f"({_WORD_MIN}..{_WORD_MAX})"
+        )
+    return value
 
 
 @dataclass(frozen=True)
@@ -102,6 +135,8 @@ def _read_lines(
             except UnicodeDecodeError as error:
                 reason = f"byte {error.start} is not UTF-8"
                 raise UserError(f"{where}: cannot include {argument}: {reason}") from error
+            except _NotText as error:
+                raise UserError(f"{where}: cannot include {argument}: {error}") from None
             if label:
                 lines.append(_Line(filename, number, label, ""))
             lines.extend(_read_lines(included_text, included_name, loader, depth + 1))
@@ -111,9 +146,24 @@ def _read_lines(
     return lines
 
 
+def _read_source(path: Path) -> str:
+    """The file's text; :class:`_NotText` if it is not UTF-8 or holds a NUL byte (binary)."""
+    data = path.read_bytes()
+    nul = data.find(b"\0")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if 0 <= nul < error.start:
+            raise _NotText(f"byte {nul} is NUL") from None
+        raise _NotText(f"byte {error.start} is not UTF-8") from None
+    if nul >= 0:
+        raise _NotText(f"byte {nul} is NUL")
+    return text
+
+
 def _file_loader(name: str, including: str) -> tuple[str, str]:
     path = Path(including).parent / name
-    return path.read_text(encoding="utf-8"), str(path)
+    return _read_source(path), str(path)
 
 
 def _split_operands(text: str) -> list[str]:
@@ -186,7 +236,7 @@ class _Assembler:
     def literal(self, token: str, where: str, pass_two: bool) -> int:
         if token.startswith("'"):
             body = token[1:-1]
-            decoded = body.encode().decode("unicode_escape") if body.startswith("\\") else body
+            decoded = _unescape(body, where) if body.startswith("\\") else body
             if len(decoded) != 1:
                 raise UserError(f"{where}: a character literal holds one character, got {token}")
             return ord(decoded)
@@ -212,8 +262,8 @@ class _Assembler:
             if not text.endswith("]"):
                 raise UserError(f"{where}: memory operand {text!r} is missing its closing ']'")
             register, disp = self.terms(text[1:-1], where, True, allow_register=True)
-            return Mem(register, disp)
-        return Imm(self.value(text, where))
+            return Mem(register, _check_word(disp, text, where))
+        return Imm(_check_word(self.value(text, where), text, where))
 
     # --- passes ---------------------------------------------------------------------------
 
@@ -260,7 +310,10 @@ class _Assembler:
     def data_words(self, line: _Line, directive: str, rest: str, pass_two: bool) -> list[int]:
         rest = rest.strip()
         if directive == ".word":
-            return [self.value(part, line.where, pass_two) for part in _split_operands(rest)]
+            return [
+                _check_word(self.value(part, line.where, pass_two), part, line.where)
+                for part in _split_operands(rest)
+            ]
         if directive == ".space":
             count = self.value(rest, line.where)
             if not 0 <= count <= _MAX_DATA_WORDS:
@@ -271,7 +324,7 @@ class _Assembler:
         if directive == ".asciz":
             if not (len(rest) >= 2 and rest[0] == rest[-1] == '"'):
                 raise UserError(f'{line.where}: .asciz expects a quoted string, like .asciz "hi"')
-            text = rest[1:-1].encode().decode("unicode_escape")
+            text = _unescape(rest[1:-1], line.where)
             return [ord(char) for char in text] + [0]
         raise UserError(
             f"{line.where}: unknown directive '{directive}'; expected .text, .data, .word, "
@@ -345,8 +398,16 @@ def make_instruction(
 
         raise UserError(
             f"{where}: bad operands for {mnemonic.split()[0]}: got {words(kinds)}; expected "
-            + " or ".join(words(k) for k in expected)
+            + ("one of " if len(expected) > 1 else "")
+            + ", ".join(f"({words(k)})" for k in expected)
         )
+    for position, operand in enumerate(operands):
+        limit = _OPERAND_LIMITS.get((mnemonic, position))
+        if limit and isinstance(operand, Imm) and not 0 <= operand.value <= limit[1]:
+            what, high = limit
+            raise UserError(
+                f"{where}: {mnemonic} needs {what} from 0 to {high:#x}, got {operand.value:#x}"
+            )
     fields = [*flatten(operands), 0, 0, 0][:3]
     return Instruction(mnemonic, operands, fn, fields[0], fields[1], fields[2], file, line)
 
@@ -376,11 +437,11 @@ def assemble(
 def assemble_file(path: str | Path, *, defines: Mapping[str, int] | None = None) -> Program:
     """Assemble the file at ``path`` (UserError if it cannot be read)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = _read_source(Path(path))
     except OSError as error:
         raise UserError(f"{path}: cannot read the program: {error.strerror}") from error
-    except UnicodeDecodeError as error:
-        raise UserError(f"{path}: not a text file (byte {error.start} is not UTF-8)") from error
+    except _NotText as error:
+        raise UserError(f"{path}: not a text file ({error})") from None
     return assemble(text, str(path), defines=defines)
 
 

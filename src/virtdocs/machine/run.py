@@ -104,7 +104,9 @@ def run(cpu: CPU, handler: TrapHandler, max_steps: int, counters: Counters) -> S
             else:
                 result = None
         except IndexError:
-            cpu.steps = steps - 1
+            if 0 <= cpu.eip < len(code):  # not the fetch: a bug in a semantics function
+                raise
+            cpu.steps = steps  # the fetch failed before the step was counted
             where = cpu.where(cpu.eip)
             return Stop("past-end", f"{where}: execution ran past the end of the program", cpu.eip)
         cpu.steps = steps
