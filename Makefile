@@ -6,6 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1:8000
+JOBS   ?= auto
 
 # Material prints a banner about MkDocs 2 on every build; it is not a warning about this site.
 export NO_MKDOCS_2_WARNING := 1
@@ -32,7 +33,7 @@ serve: $(STAMP)
 
 # The site is built before pytest so the browser tests drive exactly what `site` produced.
 test: lint typecheck workflows site
-	VIRTDOCS_SITE_DIR=site $(BIN)/python -m pytest
+	VIRTDOCS_SITE_DIR=site $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -46,7 +47,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -m "not browser"
 
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir site

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import importlib.util
 import logging
 import os
 import re
@@ -87,11 +88,8 @@ def on_post_build(config: Any) -> None:
     if not pages:
         return
     theme_css = _material_theme_css(site)
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        playwright = None
-    if theme_css is None or playwright is None or not CHROMIUM.exists():
+    has_playwright = importlib.util.find_spec("playwright") is not None
+    if theme_css is None or not has_playwright or not CHROMIUM.exists():
         log.info("mermaid diagrams left to the browser: no Chromium, Playwright or Material theme")
         return
     key_base = hashlib.sha256((MERMAID + theme_css).encode()).hexdigest()
@@ -114,12 +112,9 @@ def on_post_build(config: Any) -> None:
             (CACHE / f"{diagram_id}.svg").write_text(svg, encoding="utf-8")
             svgs[diagram_id] = svg
     for path, text in pages.items():
-        ids = iter(page_ids[path])
-
-        def inline(match: re.Match[str], ids: Any = ids) -> str:
-            diagram_id = next(ids)
-            return f'<div class="vd-diagram" id="{diagram_id}-figure">{svgs[diagram_id]}</div>'
-
-        text = _SCRIPT.sub("", _BLOCK.sub(inline, text))
-        path.write_text(text, encoding="utf-8")
+        pieces = _BLOCK.split(text)  # text, source, text, source, …, text
+        for number, diagram_id in enumerate(page_ids[path]):
+            svg = svgs[diagram_id]
+            pieces[2 * number + 1] = f'<div class="vd-diagram" id="{diagram_id}-figure">{svg}</div>'
+        path.write_text(_SCRIPT.sub("", "".join(pieces)), encoding="utf-8")
     log.info("mermaid: %d diagrams drawn at build time (%d new)", len(wanted), len(missing))

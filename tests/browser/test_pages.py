@@ -76,62 +76,69 @@ def visit(browser: Any, base_url: str, request: pytest.FixtureRequest) -> Any:
         page_visit.close()
 
 
+AXE_SERIOUS = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => `${v.id} (${v.impact}): ${v.nodes.length} node(s), e.g. `
+              + v.nodes[0].target.join(' '))"""
+
+
+def diagram_problems(page: Any) -> list[str]:
+    """Diagrams are drawn at build time (.vd-diagram, inline SVG) where Chromium was available,
+    otherwise in the browser: Material replaces each <pre class="mermaid"> by a
+    <div class="mermaid">; a diagram that fails to parse stays a <pre>."""
+    diagrams = page.locator("pre.mermaid, .vd-diagram").count()
+    if not diagrams:
+        return []
+    try:
+        page.wait_for_function(
+            "() => document.querySelectorAll('pre.mermaid').length === 0", timeout=15_000
+        )
+    except Exception:
+        left = page.locator("pre.mermaid").count()
+        return [f"{left} of {diagrams} mermaid diagram(s) did not render"]
+    heights = page.evaluate(
+        """() => [...document.querySelectorAll('.vd-diagram > svg, div.mermaid')]
+               .map(e => e.getBoundingClientRect().height)"""
+    )
+    if len(heights) != diagrams or not all(h > 0 for h in heights):
+        return [f"a rendered diagram is empty: heights {heights}"]
+    return []
+
+
 @pytest.mark.parametrize("path", PAGES, ids=lambda path: path or "home")
-def test_page_works_offline_and_renders(visit: Any, path: str) -> None:
+def test_page(visit: Any, axe_source: str, path: str) -> None:
+    """One visit per page; every problem found is reported together, naming the page."""
     seen = visit(path)
     page = seen.page
-    name = path or "home page"
-    expected_status = 404 if path == "404.html" else 200
-    assert seen.response is not None and seen.response.status in {200, expected_status}, name
-    # Diagrams are drawn at build time (.vd-diagram, an inline SVG) where Chromium was
-    # available, otherwise in the browser: Material replaces each <pre class="mermaid"> by a
-    # <div class="mermaid"> holding the SVG; a diagram that fails to parse stays a <pre>.
-    diagrams = page.locator("pre.mermaid, .vd-diagram").count()
-    if diagrams:
-        try:
-            page.wait_for_function(
-                "() => document.querySelectorAll('pre.mermaid').length === 0", timeout=15_000
-            )
-        except Exception:
-            left = page.locator("pre.mermaid").count()
-            pytest.fail(f"{name}: {left} of {diagrams} mermaid diagram(s) did not render")
-        heights = page.evaluate(
-            """() => [...document.querySelectorAll('.vd-diagram > svg, div.mermaid')]
-                   .map(e => e.getBoundingClientRect().height)"""
-        )
-        assert len(heights) == diagrams and all(h > 0 for h in heights), (
-            f"{name}: a rendered diagram is empty: heights {heights}"
-        )
-    page.wait_for_load_state("networkidle")
+    problems: list[str] = []
+    if seen.response is None or seen.response.status != 200:
+        status = seen.response.status if seen.response else "no response"
+        pytest.fail(f"{path or 'home page'}: HTTP {status}")
+    problems += diagram_problems(page)
     missing = page.evaluate(
         """() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0)
                                       .map(i => i.getAttribute('src'))"""
     )
-    assert not missing, f"{name}: images that did not load: {missing}"
-    assert not seen.outside, f"{name}: requests to other hosts: {seen.outside}"
-    assert not seen.errors, f"{name}: console errors: {seen.errors}"
-    if page.locator("pre > code").count():
-        assert page.locator("button[data-md-type=copy]").count() > 0, f"{name}: no code-copy button"
+    if missing:
+        problems.append(f"images that did not load: {missing}")
+    if page.locator("pre > code").count() and not page.locator("button[data-md-type=copy]").count():
+        problems.append("code blocks without a copy button")
+    page.add_script_tag(content=axe_source)
+    problems += [f"light scheme: {v}" for v in page.evaluate(AXE_SERIOUS)]
+    page.emulate_media(color_scheme="dark")  # the palette follows the system by default
+    page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
+    problems += [f"dark scheme: {v}" for v in page.evaluate(AXE_SERIOUS)]
     page.set_viewport_size(PHONE)
     overflow = page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
-    assert overflow <= 0, f"{name}: {overflow}px of horizontal scrolling on a phone"
-
-
-@pytest.mark.parametrize("path", PAGES, ids=lambda path: path or "home")
-def test_page_has_no_serious_accessibility_violation(
-    visit: Any, axe_source: str, path: str
-) -> None:
-    seen = visit(path)
-    seen.page.add_script_tag(content=axe_source)
-    violations = seen.page.evaluate(
-        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-             .filter(v => v.impact === 'serious' || v.impact === 'critical')
-             .map(v => `${v.id} (${v.impact}): ${v.nodes.length} node(s), e.g. `
-                       + v.nodes[0].target.join(' '))"""
-    )
-    assert not violations, f"{path or 'home page'}: " + "; ".join(violations)
+    if overflow > 0:
+        problems.append(f"{overflow}px of horizontal scrolling on a phone")
+    if seen.outside:
+        problems.append(f"requests to other hosts: {seen.outside}")
+    if seen.errors:
+        problems.append(f"console errors: {seen.errors}")
+    assert not problems, f"{path or 'home page'}:\n  " + "\n  ".join(problems)
 
 
 def test_search_finds_a_term(visit: Any) -> None:

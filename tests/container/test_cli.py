@@ -52,7 +52,7 @@ def test_unexpected_failure_names_file_and_line(
     assert code == 125
     assert err == (
         f'virtdocs: error: {session}:2: invalid argument "1.5Gx" for '
-        "\"-m, --memory\" flag: invalid size: '1.5Gx'\n"
+        "\"-m, --memory\" flag: invalid suffix: 'gx'\n"
     )
     session.write_text("! docker pull alpine:3.20\n")
     code, _, err = run(["container", "session", str(session)], capsys)

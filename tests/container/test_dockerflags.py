@@ -32,19 +32,52 @@ def test_memory_sizes(text: str, size: int) -> None:
     assert parse_memory(text) == size
 
 
-@pytest.mark.parametrize("text", ["1.5Gx", "-1", "", "g", "5mbb"])
-def test_invalid_sizes(text: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("64MiB", 64 << 20),
+        ("1 g", 1 << 30),
+        (".5g", 1 << 29),
+        ("1e3m", 1000 << 20),
+        ("8M", 8 << 20),
+    ],
+)
+def test_sizes_go_units_accepts(text: str, size: int) -> None:
+    # go-units v0.5.0 (docker/go-units#40): optional "b" or "ib", one space, any case.
+    assert parse_memory(text) == size
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("1.5Gx", "invalid suffix: 'gx'"),
+        ("5mbb", "invalid suffix: 'mbb'"),
+        ("64Mi", "invalid suffix: 'mi'"),
+        ("-1", "invalid size: '-1'"),
+        ("", "invalid size: ''"),
+        ("g", "invalid size: 'g'"),
+    ],
+)
+def test_invalid_sizes(text: str, reason: str) -> None:
     with pytest.raises(DockerError) as caught:
         parse_memory(text)
-    assert str(caught.value) == (
-        f'invalid argument "{text}" for "-m, --memory" flag: invalid size: \'{text}\''
-    )
+    assert str(caught.value) == f'invalid argument "{text}" for "-m, --memory" flag: {reason}'
     assert caught.value.exit_code == 125
 
 
-def test_numbers_go_cannot_parse() -> None:
-    with pytest.raises(DockerError, match=r'strconv.ParseFloat: parsing "1\.2\.3": invalid'):
-        parse_memory("1.2.3m")
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("1.2.3m", 'parsing "1.2.3": invalid syntax'),
+        ("1_000m", 'parsing "1_000": invalid syntax'),  # Python's float would accept it
+        ("5  g", 'parsing "5 ": invalid syntax'),
+        ("1e400", 'parsing "1e400": value out of range'),
+    ],
+)
+def test_numbers_go_cannot_parse(text: str, reason: str) -> None:
+    with pytest.raises(DockerError) as caught:
+        parse_memory(text)
+    assert str(caught.value).endswith(f"flag: strconv.ParseFloat: {reason}")
 
 
 def test_minimum_memory_is_docs_value() -> None:

@@ -10,6 +10,7 @@ from virtdocs.container.engine import STOP_TIMEOUT_SECONDS, TRANSITIONS, Engine,
 from virtdocs.container.namespaces import NsType
 from virtdocs.container.params import RUNC_START_MS
 from virtdocs.container.runtimes import runtime
+from virtdocs.errors import UserError
 
 
 def test_run_pulls_then_starts_in_new_namespaces(engine: Engine) -> None:
@@ -136,10 +137,10 @@ def test_unknown_image_and_tag(engine: Engine) -> None:
 
 
 def test_networks(engine: Engine) -> None:
-    docker(engine, "docker run -d --name a alpine:3.20 sleep infinity")
-    docker(engine, "docker run -d --name b alpine:3.20 sleep infinity")
-    docker(engine, "docker run -d --name h --network host alpine:3.20 sleep infinity")
-    assert engine.inspect("a")["NetworkSettings"] == {
+    docker(engine, "docker run -d --name web alpine:3.20 sleep infinity")
+    docker(engine, "docker run -d --name api alpine:3.20 sleep infinity")
+    docker(engine, "docker run -d --name hostnet --network host alpine:3.20 sleep infinity")
+    assert engine.inspect("web")["NetworkSettings"] == {
         "Networks": {
             "bridge": {
                 "IPAddress": "172.17.0.2",
@@ -148,8 +149,8 @@ def test_networks(engine: Engine) -> None:
             }
         }
     }
-    assert docker(engine, "docker exec a ping 172.17.0.3")[0].endswith("eth0@b")
-    h = engine.find("h").process
+    assert docker(engine, "docker exec web ping 172.17.0.3")[0].endswith("eth0@api")
+    h = engine.find("hostnet").process
     assert h is not None and h.ns[NsType.NET] is engine.kernel.init.ns[NsType.NET]
     with pytest.raises(DockerError, match="network nowhere not found"):
         docker(engine, "docker run --network nowhere alpine:3.20")
@@ -175,9 +176,70 @@ def test_same_seed_same_ids(registry: object) -> None:
 
 
 def test_unknown_program_fails_like_exec(engine: Engine) -> None:
-    container, lines = engine.run(RunSpec("alpine:3.20", ("bash",)))
-    assert lines[-1] == 'exec: "bash": executable file not found in $PATH'
-    assert container.exit_code == 127
+    engine.pull("alpine:3.20")
+    with pytest.raises(DockerError) as caught:
+        engine.run(RunSpec("alpine:3.20", ("bash",), name="shell"))
+    assert caught.value.exit_code == 127
+    assert str(caught.value).endswith(
+        'unable to start container process: exec: "bash": executable file not found in '
+        "$PATH: unknown"
+    )
+    # As in Docker, the container exists but never started.
+    container = engine.find("shell")
+    assert container.state is State.CREATED and container.exit_code == 127
+    assert "Created" in docker(engine, "docker ps -a")[1]
+    with pytest.raises(DockerError) as again:
+        docker(engine, "docker start shell")
+    assert again.value.exit_code == 1
+    assert str(again.value).startswith("Error response from daemon: failed to create task")
+    docker(engine, "docker rm shell")
+
+
+def test_exec_of_a_missing_program_is_a_runtime_error(engine: Engine) -> None:
+    docker(engine, "docker run -d --name web alpine:3.20 sleep infinity")
+    with pytest.raises(DockerError) as caught:
+        docker(engine, "docker exec web bash")
+    assert caught.value.exit_code == 126
+    assert str(caught.value) == (
+        "OCI runtime exec failed: exec failed: unable to start container process: "
+        'exec: "bash": executable file not found in $PATH: unknown'
+    )
+
+
+@pytest.mark.parametrize("name", ["x", "bad/name", "-dash", "with space"])
+def test_invalid_container_names(engine: Engine, name: str) -> None:
+    # moby's RestrictedNamePattern needs two characters at least (docker/cli#1641).
+    with pytest.raises(DockerError) as caught:
+        engine.run(RunSpec("alpine:3.20", name=name))
+    assert str(caught.value) == (
+        f"docker: Error response from daemon: Invalid container name ({name}), "
+        "only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
+    )
+    assert caught.value.exit_code == 125 and not engine.containers
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("docker exec", '"docker exec" requires at least 2 arguments.'),
+        ("docker exec web", '"docker exec" requires at least 2 arguments.'),
+        ("docker logs", '"docker logs" requires exactly 1 argument.'),
+        ("docker rm -f", '"docker rm" requires at least 1 argument.'),
+        ("docker network create", '"docker network create" requires exactly 1 argument.'),
+        ('docker run alpine:3.20 sh -c "echo', "shell syntax error: no closing quotation"),
+    ],
+)
+def test_malformed_command_lines(engine: Engine, line: str, message: str) -> None:
+    with pytest.raises(UserError) as caught:
+        docker(engine, line)
+    assert str(caught.value).startswith(message)
+
+
+def test_sh_reports_an_unbalanced_quote(engine: Engine) -> None:
+    docker(engine, "docker run -d --name web alpine:3.20 sleep infinity")
+    assert docker(engine, """docker exec web sh -c 'echo "x'""") == [
+        "sh: syntax error: unterminated quoted string"
+    ]
 
 
 def test_generated_names_are_unique(engine: Engine) -> None:
@@ -220,3 +282,16 @@ def test_kill_is_immediate(engine: Engine) -> None:
 def test_unknown_verb(engine: Engine) -> None:
     with pytest.raises(DockerError, match="'compose up' is not a docker command"):
         docker(engine, "docker compose up")
+
+
+def test_rm_flag_removes_the_container_when_it_exits(engine: Engine) -> None:
+    engine.pull("alpine:3.20")
+    assert docker(engine, "docker run --rm --name once alpine:3.20 echo hi") == ["hi"]
+    assert docker(engine, "docker ps -a") == [docker(engine, "docker ps -a")[0]]  # header only
+    docker(engine, "docker run -d --rm --name svc alpine:3.20 sleep infinity")
+    assert docker(engine, "docker stop svc") == ["svc"]
+    with pytest.raises(DockerError, match="No such container: svc"):
+        engine.inspect("svc")
+    with pytest.raises(DockerError, match="executable file not found"):
+        docker(engine, "docker run --rm --name gone alpine:3.20 bash")
+    assert not engine.containers and engine.kernel.cgroups.get("/system.slice").children == {}

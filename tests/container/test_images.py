@@ -86,8 +86,10 @@ def test_shared_layers_are_stored_once(registry: Registry) -> None:
 def test_references() -> None:
     assert split_reference("alpine") == ("alpine", "latest")
     assert split_reference("localhost:5000/team/app:2") == ("localhost:5000/team/app", "2")
-    with pytest.raises(UserError, match="must be lowercase"):
+    with pytest.raises(UserError, match=r"repository name \(library/Alpine\) must be lowercase"):
         split_reference("Alpine")
+    with pytest.raises(UserError, match=r"repository name \(team/App\) must be lowercase"):
+        split_reference("team/App:1")
     with pytest.raises(UserError, match="invalid reference format"):
         split_reference("alpine:")
 

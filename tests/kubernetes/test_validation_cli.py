@@ -199,3 +199,31 @@ def test_an_empty_file_has_no_resources(tmp_path: Path, capsys: pytest.CaptureFi
     empty = tmp_path / "empty.yaml"
     empty.write_text("# nothing yet\n")
     assert run([str(empty)], capsys) == (0, "0 resources: 0 valid, 0 invalid, 0 errors\n", "")
+
+
+def test_an_unreadable_file_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # chmod cannot stop root (the CI container), so the operating system's refusal is simulated.
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("apiVersion: v1\n")
+    read_bytes = Path.read_bytes
+
+    def refuse(path: Path) -> bytes:
+        if path == secret:
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    assert run([str(secret)], capsys) == (2, "", f"virtdocs: error: {secret}: permission denied\n")
+
+
+def test_binary_stdin_is_named_as_given(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"kind: Pod\x00\n")))
+    assert run(["-"], capsys) == (
+        2,
+        "",
+        "virtdocs: error: -: not a text file (it contains NUL bytes)\n",
+    )

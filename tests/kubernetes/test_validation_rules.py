@@ -397,6 +397,24 @@ def test_label_key_rejects(value: str) -> None:
     assert names.is_label_key(value) != []
 
 
+def test_label_key_messages_are_validation_gos() -> None:
+    """IsQualifiedName in k8s.io/apimachinery/pkg/util/validation/validation.go."""
+    regex = (
+        "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with "
+        "an alphanumeric character (e.g. 'MyName' or 'my.name' or '123-abc', regex used for "
+        "validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"
+    )
+    assert names.is_label_key("only/one/slash") == [
+        f"a qualified name {regex} with an optional DNS subdomain prefix and '/' "
+        "(e.g. 'example.com/MyName')"
+    ]
+    assert names.is_label_key("/") == [
+        "prefix part must be non-empty",
+        "name part must be non-empty",
+        f"name part {regex}",
+    ]
+
+
 @pytest.mark.parametrize(
     ("port", "messages"),
     [

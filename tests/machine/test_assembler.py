@@ -191,3 +191,19 @@ def test_utf8_files_with_nul_bytes_are_binary_too(tmp_path: Path) -> None:
     (tmp_path / "main.s").write_text('NOP\n.include "nul.s"\n')
     with pytest.raises(UserError, match=r'main\.s:2: cannot include "nul\.s": byte 4 is NUL$'):
         assemble_file(tmp_path / "main.s")
+
+
+_SOURCE_PIECES = st.sampled_from(
+    ["MOV", "EAX", "[", "]", ",", "+", "-", "'", '"', "\\", ":", ";", ".data", ".text", ".word",
+     ".asciz", ".space", ".equ", "INT", "OUT", "JMP", "x", "0x", "99999999999", "é", " ", "\n",
+     "\t", "\x00", "HLT", "CR0", "1"]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(st.text(max_size=60), st.lists(_SOURCE_PIECES, max_size=30).map("".join)))
+def test_any_source_assembles_or_fails_in_one_line(source: str) -> None:
+    try:
+        assemble(source, "fuzz.s", include=lambda name, _: ("NOP", name))
+    except UserError as error:
+        assert "\n" not in str(error)

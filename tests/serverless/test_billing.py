@@ -53,10 +53,12 @@ def test_fargate_per_second_with_one_minute_minimum() -> None:
 
 def test_fargate_task_sizes_follow_the_documented_table() -> None:
     # docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html
-    assert set(FARGATE_SIZES) == {0.25, 0.5, 1.0, 2.0, 4.0}
-    for vcpu, memory in [(0.25, 0.5), (0.25, 2), (0.5, 4), (1, 8), (2, 16), (4, 30)]:
+    assert set(FARGATE_SIZES) == {0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0}
+    valid = [(0.25, 0.5), (0.25, 2), (0.5, 4), (1, 8), (2, 16), (4, 30), (8, 60), (16, 32)]
+    for vcpu, memory in valid:
         assert fargate_task_cost(60, vcpu, memory) > 0
-    for vcpu, memory in [(0.25, 1.5), (0.25, 3), (0.5, 0.5), (1, 9), (4, 31), (3, 8)]:
+    invalid = [(0.25, 1.5), (0.25, 3), (0.5, 0.5), (1, 9), (4, 31), (3, 8), (8, 18), (16, 124)]
+    for vcpu, memory in invalid:
         with pytest.raises(UserError, match="Fargate has no task size"):
             fargate_task_cost(60, vcpu, memory)
 
@@ -98,3 +100,10 @@ def test_more_replicas_when_one_is_not_enough() -> None:
 def test_bad_input(call: object, message: str) -> None:
     with pytest.raises(UserError, match=message):
         call()  # type: ignore[operator]
+
+
+def test_api_errors_name_no_cli_flag() -> None:
+    # `--duration` is the simulated time of `serverless simulate`, not a request's duration.
+    with pytest.raises(UserError) as caught:
+        lambda_cost(5, -0.1, 128)
+    assert str(caught.value) == "billed duration must be a finite number >= 0 seconds, got -0.1"

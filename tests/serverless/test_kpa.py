@@ -20,7 +20,7 @@ def test_defaults_are_knatives_documented_values() -> None:
     assert c.max_scale_up_rate == 1000.0 and c.max_scale_down_rate == 2.0
     assert c.scale_to_zero_grace_period == 30.0 and c.enable_scale_to_zero
     assert c.tick_interval == 2.0
-    assert c.target_burst_capacity == 211.0 and c.activator_capacity == 100.0
+    assert c.target_burst_capacity == 200.0 and c.activator_capacity == 100.0
     assert (c.initial_scale, c.min_scale, c.max_scale) == (1, 0, 0)
 
 
@@ -95,8 +95,8 @@ def test_panic_holds_the_peak_then_ends_after_a_stable_window() -> None:
 
 def test_excess_burst_capacity() -> None:
     c = KpaConfig()
-    # 3 pods x 100 - 211 - 50 in flight = 39 spare: activator may leave the path.
-    assert decide(0.0, 50.0, 50.0, 3, config=c, state=PanicState()).excess_burst_capacity == 39
+    # 3 pods x 100 - 200 - 50 in flight = 50 spare: activator may leave the path.
+    assert decide(0.0, 50.0, 50.0, 3, config=c, state=PanicState()).excess_burst_capacity == 50
     assert decide(0.0, 50.0, 50.0, 1, config=c, state=PanicState()).excess_burst_capacity < 0
 
 

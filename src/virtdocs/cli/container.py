@@ -101,8 +101,10 @@ def _help(parser: argparse.ArgumentParser, out: TextIO) -> int:
 
 def _session(args: argparse.Namespace, out: TextIO) -> int:
     registry = Registry.from_toml(args.registry)
+    # Replay first: a file that cannot be read prints nothing but its error.
+    transcript = replay(args.file, registry, seed=args.seed)
     print(f"# seed {args.seed}, registry {args.registry}", file=out)
-    for line in replay(args.file, registry, seed=args.seed):
+    for line in transcript:
         print(line, file=out)
     return 0
 

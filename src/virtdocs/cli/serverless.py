@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 from collections import Counter
 from datetime import datetime
@@ -206,6 +207,9 @@ def _trigger(text: str) -> Trigger:
             rate = float(value)
         except ValueError:
             raise UserError(f"--trigger {text!r}: {kind} needs a rate per second") from None
+        if not (math.isfinite(rate) and rate > 0):
+            # Checked here so the message names the flag the reader typed.
+            raise UserError(f"--trigger {text!r}: the rate must be a finite number > 0 per second")
         spec["rate"] = rate
         if kind == "queue":
             spec.update(queue="queue", window=1.0)
@@ -216,7 +220,10 @@ def _trigger(text: str) -> Trigger:
             f"--trigger {text!r}: storage triggers follow an object store's events; "
             "use virtdocs.serverless.triggers.StorageTrigger from Python"
         )
-    return trigger_from_spec(spec)
+    try:
+        return trigger_from_spec(spec)
+    except UserError as error:  # unknown kind, malformed cron: say which --trigger
+        raise UserError(f"--trigger {text!r}: {error}", exit_code=error.exit_code) from None
 
 
 def _events(args: argparse.Namespace, out: TextIO) -> int:

@@ -20,6 +20,7 @@ from virtdocs.container.dockerflags import (
     parse_pids_limit,
 )
 from virtdocs.container.engine import Container, Engine, RunSpec, State
+from virtdocs.errors import UserError
 
 _RUN_VALUE_FLAGS = {
     "-m": "memory",
@@ -35,16 +36,45 @@ _RUN_VALUE_FLAGS = {
     "--name": "name",
     "--runtime": "runtime",
 }
+#: What each verb's cobra command accepts, for its "requires ..." error.
+_ARITY = {
+    "pull": "exactly 1 argument",
+    "exec": "at least 2 arguments",
+    "logs": "exactly 1 argument",
+    "stop": "at least 1 argument",
+    "start": "at least 1 argument",
+    "kill": "at least 1 argument",
+    "rm": "at least 1 argument",
+    "inspect": "at least 1 argument",
+    "diff": "exactly 1 argument",
+}
 _RUN_BOOL_FLAGS = {"-d", "--detach", "-i", "-t", "-it", "-ti", "--rm", "-dit"}
 
 
 def _ago(seconds: float) -> str:
+    """go-units ``HumanDuration``, which ``docker ps`` uses for CREATED and STATUS.
+
+    >>> [_ago(s) for s in (0.5, 1, 59, 60, 150)]
+    ['Less than a second', '1 second', '59 seconds', 'About a minute', '2 minutes']
+    >>> [_ago(s) for s in (3600, 7200, 86400 * 3)]
+    ['About an hour', '2 hours', '3 days']
+    """
     whole = int(seconds)
     if whole < 1:
         return "Less than a second"
     if whole < 60:
         return f"{whole} second{'s' if whole != 1 else ''}"
-    return f"{whole // 60} minute{'s' if whole >= 120 else ''}"
+    minutes = whole // 60
+    if minutes == 1:
+        return "About a minute"
+    if minutes < 60:
+        return f"{minutes} minutes"
+    hours = int(seconds / 3600 + 0.5)  # go-units rounds hours to the nearest
+    if hours == 1:
+        return "About an hour"
+    if hours < 48:
+        return f"{hours} hours"
+    return f"{hours // 24} days"
 
 
 def _quote_command(argv: tuple[str, ...]) -> str:
@@ -59,6 +89,8 @@ def ps_table(engine: Engine, containers: list[Container]) -> list[str]:
     for c in containers:
         if c.state is State.RUNNING:
             status = f"Up {_ago(engine.now - c.started)}"
+        elif c.state is State.CREATED:
+            status = "Created"  # never started, e.g. its command was not found
         else:
             status = f"Exited ({c.exit_code}) {_ago(engine.now - c.finished)} ago"
         rows.append(
@@ -83,12 +115,13 @@ def parse_run(args: list[str], host_cpus: int) -> RunSpec:
     """Parse ``docker run`` arguments; flag errors use Docker's wording."""
     values: dict[str, str] = {}
     env: list[tuple[str, str]] = []
-    detach = False
+    detach = auto_remove = False
     i = 0
     while i < len(args) and args[i].startswith("-"):
         flag, eq, inline = args[i].partition("=")
         if flag in _RUN_BOOL_FLAGS:
             detach = detach or "d" in flag.lstrip("-")[:3] or flag == "--detach"
+            auto_remove = auto_remove or flag == "--rm"
             i += 1
             continue
         if flag not in _RUN_VALUE_FLAGS:
@@ -121,6 +154,7 @@ def parse_run(args: list[str], host_cpus: int) -> RunSpec:
         network=values.get("network", "bridge"),
         runtime=values.get("runtime", "runc"),
         detach=detach,
+        auto_remove=auto_remove,
     )
 
 
@@ -129,7 +163,10 @@ def docker(engine: Engine, line: str) -> list[str]:
 
     Failures raise :class:`DockerError` carrying docker's message and status.
     """
-    words = shlex.split(line)
+    try:
+        words = shlex.split(line)
+    except ValueError as error:  # an unbalanced quote: the shell never runs docker
+        raise UserError(f"shell syntax error: {str(error).lower()} in {line!r}") from None
     if words[:1] == ["docker"]:
         words = words[1:]
     if not words:
@@ -161,11 +198,13 @@ def docker(engine: Engine, line: str) -> list[str]:
     if verb == "rm" and args:
         force = any(a in ("-f", "--force") for a in args)
         refs = [a for a in args if not a.startswith("-")]
+        if not refs:
+            raise DockerError(f'"docker rm" requires {_ARITY["rm"]}.')
         for ref in refs:
             engine.rm(ref, force=force)
         return refs
-    if verb == "inspect" and len(args) == 1:
-        return json.dumps([engine.inspect(args[0])], indent=4).splitlines()
+    if verb == "inspect" and args:
+        return json.dumps([engine.inspect(ref) for ref in args], indent=4).splitlines()
     if verb == "diff" and len(args) == 1:
         return engine.find(args[0]).rootfs.diff()
     if verb == "network" and args[:1] == ["create"] and len(args) == 2:
@@ -179,6 +218,11 @@ def docker(engine: Engine, line: str) -> list[str]:
         return [
             "   ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
         ]
+    if verb == "network" and args[:1] == ["create"]:
+        raise DockerError('"docker network create" requires exactly 1 argument.')
+    if verb in _ARITY:
+        # A verb docker knows, with the wrong number of arguments: cobra's message.
+        raise DockerError(f'"docker {verb}" requires {_ARITY[verb]}.')
     raise DockerError(
         f"docker: '{' '.join(words[:2])}' is not a docker command this "
         "simulation knows (pull, run, exec, ps, logs, stop, start, kill, rm, "

@@ -1,6 +1,7 @@
 """Docker's parsing of resource flags, with Docker's own error wording.
 
-``-m/--memory`` uses go-units ``RAMInBytes`` (binary suffixes b, k, m, g, t, p);
+``-m/--memory`` uses go-units ``RAMInBytes`` (binary suffixes b, k, m, g, t, p, with an
+optional ``b`` or ``ib``);
 ``--cpus`` is a decimal or a fraction turned into nano-CPUs; ``--pids-limit``
 is a 64-bit integer where 0 or a negative value means unlimited. Client-side
 parse errors read ``invalid argument "V" for "FLAG" flag: REASON``; range
@@ -9,6 +10,7 @@ errors come from the daemon (``Error response from daemon: ...``).
 
 from __future__ import annotations
 
+import math
 import re
 from fractions import Fraction
 
@@ -18,8 +20,9 @@ from virtdocs.errors import UserError
 RUN_ERROR_EXIT = 125
 #: Minimum memory limit the daemon accepts (daemon/daemon_unix.go, linuxMinMemory).
 MIN_MEMORY = 6 * 1024 * 1024
-_SIZE = re.compile(r"^(\d+(?:\.\d+)*) ?([kKmMgGtTpP])?[bB]?$")
-_UNITS = {"": 0, "k": 10, "m": 20, "g": 30, "t": 40, "p": 50}
+_UNITS = {"k": 10, "m": 20, "g": 30, "t": 40, "p": 50}
+_GO_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_GO_HEX = re.compile(r"[+-]?0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?\d+")
 _INT64_MAX = 2**63 - 1
 
 
@@ -51,28 +54,63 @@ def flag_error(value: str, flag: str, reason: str) -> DockerError:
 
 
 def parse_memory(value: str) -> int:
-    """``-m 1.5g`` → bytes, as go-units ``RAMInBytes`` computes it.
+    """``-m 1.5g`` → bytes, as go-units ``RAMInBytes`` (v0.5.0, docker/cli's) computes it.
 
-    >>> parse_memory("1.5g")
-    1610612736
+    The number is everything up to the last digit, dot or space; what follows is
+    a suffix: ``b``, or one of ``k m g t p`` optionally followed by ``b`` or ``ib``,
+    in any case.
+
+    >>> parse_memory("1.5g"), parse_memory("64MiB"), parse_memory("512 mb")
+    (1610612736, 67108864, 536870912)
     >>> try:
     ...     parse_memory("1.5Gx")
     ... except DockerError as error:
     ...     print(error)
-    invalid argument "1.5Gx" for "-m, --memory" flag: invalid size: '1.5Gx'
+    invalid argument "1.5Gx" for "-m, --memory" flag: invalid suffix: 'gx'
     """
-    match = _SIZE.match(value)
-    if match is None:
-        raise flag_error(value, "-m, --memory", f"invalid size: '{value}'")
-    if match.group(1).count(".") > 1:
-        # The pattern admits "1.2.3"; Go's strconv.ParseFloat then refuses it.
-        reason = f'strconv.ParseFloat: parsing "{match.group(1)}": invalid syntax'
-        raise flag_error(value, "-m, --memory", reason)
-    number = float(match.group(1))
-    size = int(number * (1 << _UNITS[(match.group(2) or "").lower()]))
+    flag = "-m, --memory"
+    sep = max(value.rfind(c) for c in "0123456789. ")
+    if sep == -1:  # there must be at least a digit
+        raise flag_error(value, flag, f"invalid size: '{value}'")
+    number, suffix = (
+        (value[:sep], value[sep + 1 :])
+        if value[sep] == " "
+        else (
+            value[: sep + 1],
+            value[sep + 1 :],
+        )
+    )
+    size = _go_parse_float(number)
+    if size is None:
+        reason = f'strconv.ParseFloat: parsing "{number}": invalid syntax'
+        raise flag_error(value, flag, reason)
+    if math.isinf(size):
+        reason = f'strconv.ParseFloat: parsing "{number}": value out of range'
+        raise flag_error(value, flag, reason)
+    if size < 0:  # go-units keeps rejecting negative sizes
+        raise flag_error(value, flag, f"invalid size: '{value}'")
+    lower = suffix.lower()
+    if lower:
+        shift = _UNITS.get(lower[0])
+        ok = len(lower) <= 3 and (
+            lower == "b" or (shift is not None and lower[1:] in ("", "b", "ib"))
+        )
+        if not ok:
+            raise flag_error(value, flag, f"invalid suffix: '{lower}'")
+        size *= 1 << (shift or 0)
     if 0 < size < MIN_MEMORY:
         raise daemon_error("Minimum memory limit allowed is 6MB", run=True)
-    return size
+    return int(size)
+
+
+def _go_parse_float(text: str) -> float | None:
+    """Go's ``strconv.ParseFloat`` for decimal and hexadecimal numbers; ``None``
+    where Go reports a syntax error (Python's ``float`` is laxer: spaces, ``_``)."""
+    if _GO_DECIMAL.fullmatch(text):
+        return float(text)
+    if _GO_HEX.fullmatch(text):
+        return float.fromhex(text)
+    return None
 
 
 def parse_cpus(value: str, host_cpus: int) -> int:

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import ipaddress
 import random
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from virtdocs.container import programs
 from virtdocs.container.dockerflags import (
+    DockerError,
     cpu_max,
     daemon_error,
 )
@@ -34,6 +36,12 @@ DEFAULT_BRIDGE = ("docker0", "172.17.0.0/16", "172.17.0.1")
 CONTAINER_NAMESPACES = frozenset(
     {NsType.PID, NsType.MNT, NsType.UTS, NsType.IPC, NsType.NET, NsType.CGROUP}
 )
+#: Names the daemon accepts (moby daemon/names: RestrictedNameChars).
+_NAME_CHARS = "[a-zA-Z0-9][a-zA-Z0-9_.-]"
+_VALID_NAME = re.compile(rf"^/?{_NAME_CHARS}+$")
+#: ``docker run`` exits 127 when the command cannot be found (docs.docker.com, docker run,
+#: "Exit status"); the daemon records 126 for an exec that fails to start (moby daemon/exec.go).
+NOT_FOUND_EXIT, EXEC_FAILED_EXIT = 127, 126
 #: docker stop waits this long after SIGTERM before SIGKILL (docs: "--timeout", default 10).
 STOP_TIMEOUT_SECONDS = 10.0
 _ADJECTIVES = ("admiring", "bold", "clever", "eager", "focused", "gifted", "keen", "quirky")
@@ -71,6 +79,7 @@ class RunSpec:
     network: str = "bridge"
     runtime: str = "runc"
     detach: bool = False
+    auto_remove: bool = False  # --rm: the daemon removes the container when it exits
 
 
 @dataclass(eq=False)
@@ -172,11 +181,19 @@ class Engine:
         """By name, full ID or unique ID prefix, as Docker resolves references."""
         for c in self.containers.values():
             if ref in (c.name, c.id):
-                return c
+                return self._noticed(c, ref)
         matches = [c for c in self.containers.values() if c.id.startswith(ref)]
         if len(matches) != 1 or not ref:
             raise daemon_error(f"No such container: {ref}")
-        return matches[0]
+        return self._noticed(matches[0], ref)
+
+    def _noticed(self, c: Container, ref: str) -> Container:
+        """``c`` after noticing whether its init died; a ``--rm`` container that
+        exited is already gone."""
+        self._check_exit(c)
+        if c.state is State.REMOVED:
+            raise daemon_error(f"No such container: {ref}")
+        return c
 
     def _transition(self, container: Container, new: State) -> None:
         """The one place a container's state changes; checks the prior state."""
@@ -224,6 +241,11 @@ class Engine:
         out: list[str] = []
         name, tag = split_reference(spec.image)
         if spec.name is not None:
+            if not _VALID_NAME.match(spec.name):
+                raise daemon_error(
+                    f"Invalid container name ({spec.name}), only {_NAME_CHARS} are allowed",
+                    run=True,
+                )
             for other in self.containers.values():
                 if other.name == spec.name:
                     raise daemon_error(
@@ -243,7 +265,12 @@ class Engine:
             image = self.store.get(name, tag)
             assert image is not None
         container = self._create(spec, image, rt)
-        self._start(container)
+        try:
+            self._start(container)
+        except DockerError:
+            if spec.auto_remove:  # --rm also removes a container that never started
+                self._remove(container)
+            raise
         if spec.detach:
             out.append(container.id)
         else:
@@ -286,6 +313,19 @@ class Engine:
         return name
 
     def _start(self, c: Container) -> None:
+        argv0 = (c.command or ("sh",))[0]
+        if not programs.is_program(argv0):
+            # runc's exec fails before the process exists: the container stays
+            # "created" with exit code 127, and docker run reports the runtime's error.
+            c.exit_code = NOT_FOUND_EXIT
+            shim = "runc create failed: " if c.runtime.engine_flag == "runc" else ""
+            raise DockerError(
+                "docker: Error response from daemon: failed to create task for container: "
+                f"failed to create shim task: OCI runtime create failed: {shim}unable to start "
+                f'container process: exec: "{argv0}": executable file not found in $PATH: '
+                "unknown",
+                exit_code=NOT_FOUND_EXIT,
+            )
         k = self.kernel
         self.now += (c.runtime.start_ms.low or 0.0) / 1000
         new = CONTAINER_NAMESPACES - ({NsType.NET} if c.spec.network == "host" else set())
@@ -366,6 +406,13 @@ class Engine:
         if c.process is not None and c.spec.network != "host":
             self.kernel.network.remove_namespace(c.process.ns[NsType.NET].inode)
         self._transition(c, State.EXITED)
+        if c.spec.auto_remove:
+            self._remove(c)
+
+    def _remove(self, c: Container) -> None:
+        self.kernel.cgroups.rmdir(c.cgroup)
+        self._transition(c, State.REMOVED)
+        del self.containers[c.id]
 
     def _check_exit(self, c: Container) -> None:
         """Notice that the container's init died (OOM kill, fork bomb...)."""
@@ -378,6 +425,13 @@ class Engine:
         c = self.find(ref)
         if c.state is not State.RUNNING or c.process is None:
             raise daemon_error(f"container {c.id} is not running")
+        if not argv or not programs.is_program(argv[0]):
+            missing = argv[0] if argv else ""
+            raise DockerError(
+                "OCI runtime exec failed: exec failed: unable to start container process: "
+                f'exec: "{missing}": executable file not found in $PATH: unknown',
+                exit_code=EXEC_FAILED_EXIT,
+            )
         result = self.kernel.enter(c.process, argv)
         if result.process is None:
             return ExecResult(
@@ -419,7 +473,11 @@ class Engine:
         c = self.find(ref)
         self._check_exit(c)
         if c.state is not State.RUNNING:
-            self._start(c)
+            try:
+                self._start(c)
+            except DockerError as error:
+                # docker start reports the daemon's error without run's "docker: " and exits 1.
+                raise DockerError(str(error).removeprefix("docker: "), exit_code=1) from None
         return c
 
     def rm(self, ref: str, *, force: bool = False) -> Container:
@@ -434,16 +492,15 @@ class Engine:
                     "stop the container before removing or force remove"
                 )
             self.stop(ref)
-        self.kernel.cgroups.rmdir(c.cgroup)
-        self._transition(c, State.REMOVED)
-        del self.containers[c.id]
+        if c.state is not State.REMOVED:  # --rm containers are gone once stopped
+            self._remove(c)
         return c
 
     def logs(self, ref: str) -> tuple[str, ...]:
         return tuple(self.find(ref).logs)
 
     def ps(self, *, all: bool = False) -> list[Container]:
-        for c in self.containers.values():
+        for c in list(self.containers.values()):  # --rm containers may leave
             self._check_exit(c)
         found = [c for c in self.containers.values() if all or c.state is State.RUNNING]
         return sorted(found, key=lambda c: c.created, reverse=True)

@@ -46,7 +46,9 @@ def split_reference(ref: str) -> tuple[str, str]:
     if not name or not tag:
         raise UserError("invalid reference format")
     if name != name.lower():
-        raise UserError(f"invalid reference format: repository name ({name}) must be lowercase")
+        # distribution/reference names the path after adding Docker Hub's "library/".
+        path = name if "/" in name else f"library/{name}"
+        raise UserError(f"invalid reference format: repository name ({path}) must be lowercase")
     return name, tag
 
 
@@ -131,7 +133,9 @@ class Registry:
         """
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as error:
+        except OSError as error:  # strerror alone: the path is already in front
+            raise UserError(f"{path}: {error.strerror or error}") from None
+        except tomllib.TOMLDecodeError as error:
             raise UserError(f"{path}: {error}") from None
         registry = cls()
         for number, spec in enumerate(data.get("image", []), start=1):

@@ -92,6 +92,16 @@ class Echo:
         return Outcome((" ".join(args),))
 
 
+@dataclass(frozen=True)
+class Status:
+    """``true`` and ``false``: do nothing, exit with a fixed status."""
+
+    code: int
+
+    def run(self, ctx: Context, args: list[str]) -> Outcome:
+        return Outcome((), self.code)
+
+
 class Hostname:
     def run(self, ctx: Context, args: list[str]) -> Outcome:
         if args:
@@ -289,7 +299,11 @@ class Sh:
         lines: list[str] = []
         code: int | None = 0
         for command in args[1].split(";"):
-            argv = shlex.split(command)
+            try:
+                argv = shlex.split(command)
+            except ValueError:
+                # BusyBox ash's wording and status for an unbalanced quote.
+                return Outcome((*lines, "sh: syntax error: unterminated quoted string"), 2)
             if not argv:
                 continue
             child = ctx.child(tuple(argv))
@@ -305,6 +319,8 @@ class Sh:
 
 PROGRAMS: dict[str, Program] = {
     "echo": Echo(),
+    "true": Status(0),
+    "false": Status(1),
     "hostname": Hostname(),
     "cat": Cat(),
     "ls": Ls(),
@@ -324,6 +340,15 @@ PROGRAMS: dict[str, Program] = {
     "rm": Rm(),
     "readlink": Readlink(),
 }
+
+
+def is_program(path: str) -> bool:
+    """Whether the userland has ``path`` (by its last component, as PATH lookup finds it).
+
+    >>> is_program("/bin/sh"), is_program("bash")
+    (True, False)
+    """
+    return path.rsplit("/", 1)[-1] in PROGRAMS
 
 
 def execute(ctx: Context, argv: list[str]) -> Outcome:

@@ -25,6 +25,8 @@ def probe(source: str, ring: int, *, iopl: int = 0, if_: int = 1) -> str:
         raise UserError(f"ring: must be 0..3, got {ring}")
     if not 0 <= iopl <= 3:
         raise UserError(f"iopl: must be 0..3, got {iopl}")
+    if if_ not in (0, 1):
+        raise UserError(f"if_: must be 0 or 1, got {if_}")
     program = assemble(f"{source}\nNOP", "<probe>")
     if len(program.code) != 2:
         raise UserError(f"<probe>: expected one instruction, got {len(program.code) - 1}")

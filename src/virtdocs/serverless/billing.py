@@ -61,6 +61,8 @@ FARGATE_SIZES: dict[float, tuple[float, float, float]] = {
     1.0: (2.0, 8.0, 1.0),
     2.0: (4.0, 16.0, 1.0),
     4.0: (8.0, 30.0, 1.0),
+    8.0: (16.0, 60.0, 4.0),  # Linux platform 1.4.0 or later
+    16.0: (32.0, 120.0, 8.0),  # Linux platform 1.4.0 or later
 }
 
 
@@ -85,7 +87,7 @@ def billed_duration(seconds: float, granularity: float = 0.001) -> float:
     >>> billed_duration(0.02755, granularity=0.1)   # before December 2020
     0.1
     """
-    non_negative("duration", seconds, "seconds")
+    non_negative("billed duration", seconds, "seconds")
     # Round first so that 0.028 s is not billed as 29 ms because of binary floats.
     units = math.ceil(round(seconds / granularity, 9))
     return round(units * granularity, 9)
@@ -189,9 +191,9 @@ class Workload:
     per_replica: float = 50.0
 
     def __post_init__(self) -> None:
-        non_negative("rate", self.rate, "requests per second")
-        positive("duration", self.duration, "seconds")
-        positive("per_replica", self.per_replica, "requests per second")
+        non_negative("Workload.rate", self.rate, "requests per second")
+        positive("Workload.duration", self.duration, "seconds")
+        positive("Workload.per_replica", self.per_replica, "requests per second")
         _memory(self.memory_mb)
 
     @property

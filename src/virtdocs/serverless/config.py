@@ -60,7 +60,26 @@ class PlatformConfig:
             raise UserError(f"routing (--routing) must be one of {known}, got {self.routing!r}")
 
 
+#: Settings that are also ``virtdocs serverless`` options; only these get "(--flag)"
+#: in messages, so an error from the Python API never names a flag that does not exist.
+CLI_SETTINGS = frozenset(
+    {
+        "arrival_rate",
+        "warm_mean",
+        "cold_mean",
+        "keep_alive",
+        "duration",
+        "max_concurrency",
+        "instance_concurrency",
+        "routing",
+        "until",
+    }
+)
+
+
 def _flag(name: str) -> str:
+    if name not in CLI_SETTINGS:
+        return name
     return f"{name} (--{name.replace('_', '-')})"
 
 

@@ -52,7 +52,9 @@ class KpaConfig:
 
     container_concurrency_target_default: float = 100.0  # requests in flight per pod
     container_concurrency_target_percentage: float = 70.0  # aim for 70 % of that
-    target_burst_capacity: float = 211.0  # spare requests kept before the activator leaves
+    # Code default 200 (config.go defaultConfig, and the docs page); the ConfigMap's
+    # _example block shows 211, but that block is illustration, not configuration.
+    target_burst_capacity: float = 200.0  # spare requests kept before the activator leaves
     stable_window: float = 60.0
     panic_window_percentage: float = 10.0  # of the stable window: 6 s
     panic_threshold_percentage: float = 200.0  # panic when twice the ready pods are needed

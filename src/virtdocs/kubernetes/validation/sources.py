@@ -64,7 +64,7 @@ def read_sources(paths: Sequence[str], stdin: BinaryIO) -> list[Source]:
     sources: list[Source] = []
     for raw in paths:
         if raw == STDIN:
-            text = decode(stdin.read(), "<stdin>")
+            text = decode(stdin.read(), STDIN)  # messages name stdin "-", as it was given
             if not text.strip():
                 raise UserError("-: stdin is empty; pipe a manifest in or name a file")
             sources.append(Source(STDIN, text))

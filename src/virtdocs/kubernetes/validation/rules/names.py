@@ -124,7 +124,7 @@ def is_label_key(value: str) -> list[str]:
             errors.extend(f"prefix part {message}" for message in is_dns1123_subdomain(prefix))
     else:
         return [
-            "a valid label key "
+            "a qualified name "
             + regex_error(_LABEL_KEY_MSG, _LABEL_KEY_FMT, "MyName", "my.name", "123-abc")
             + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
         ]
