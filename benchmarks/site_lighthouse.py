@@ -1,6 +1,7 @@
 """Lighthouse scores and page weights for the built site.
 
-Serves a built site (default ``site/``, made by ``make site``) on 127.0.0.1 and
+Serves a built site (default ``site/``, made by ``make site``) on 127.0.0.1 — with gzip,
+as GitHub Pages serves it — and
 runs Lighthouse 12.2.3 (npm, Node 20) with Debian's Chromium against the home
 page and the heaviest page (most bytes of HTML plus the local scripts, styles
 and images it loads). Prints JSON.
@@ -13,6 +14,8 @@ Needs ``npx`` and ``/usr/bin/chromium`` (or CHROME_PATH); not part of the tests.
 from __future__ import annotations
 
 import functools
+import gzip
+import io
 import json
 import os
 import re
@@ -31,7 +34,26 @@ CHROME_FLAGS = (
 _ASSET = re.compile(r"""(?:src|href)="([^"#?]+\.(?:js|css|png|svg|woff2?))""")
 
 
-class _Quiet(SimpleHTTPRequestHandler):
+class _GzipHandler(SimpleHTTPRequestHandler):
+    """Serves the site as GitHub Pages does: text compressed with gzip when the browser asks."""
+
+    COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
+
+    def send_head(self) -> Any:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and path.suffix in self.COMPRESSIBLE and path.is_file()):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
@@ -77,7 +99,8 @@ def main(argv: list[str]) -> int:
     pages = [p for p in site.rglob("index.html") if "assets" not in p.parts]
     weights = {p: page_weight(site, p) for p in pages}
     heaviest = max(weights, key=lambda p: weights[p])
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    handler = functools.partial(_GzipHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     try:

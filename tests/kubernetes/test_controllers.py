@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
-from tests.kubernetes.scenario import deployment, service
+from tests.kubernetes.scenario import deployment, pod, service
 from virtdocs.errors import UserError
 from virtdocs.kubernetes import Cluster
+from virtdocs.kubernetes.apiserver.errors import ApiError
 from virtdocs.kubernetes.controllers.base import pod_ready
 
 
@@ -143,7 +144,14 @@ def test_a_lost_node_is_marked_unknown_and_its_pods_replaced() -> None:
     cluster.advance(39)
     assert "node-1   Ready" in cluster.kubectl("get nodes")  # still inside the 40 s grace
     cluster.advance(2)
-    assert "node-1   Unknown" in cluster.kubectl("get nodes")
+    # The Ready condition turns Unknown; kubectl prints any non-True Ready as NotReady.
+    ready = next(
+        c
+        for c in cluster.store.get("nodes", None, "node-1")["status"]["conditions"]
+        if c["type"] == "Ready"
+    )
+    assert (ready["status"], ready["reason"]) == ("Unknown", "NodeStatusUnknown")
+    assert "node-1   NotReady" in cluster.kubectl("get nodes")
     cluster.advance(298)  # tolerationSeconds 300 not yet over
     assert all(p["spec"]["nodeName"] for p in pods(cluster))
     assert len([p for p in pods(cluster) if "deletionTimestamp" not in p["metadata"]]) == 3
@@ -181,9 +189,37 @@ def test_endpoints_follow_readiness() -> None:
     cluster.apply(deployment(replicas=2, container_extra=probe))
     cluster.apply(service())
     cluster.advance(10)
-    assert cluster.kubectl("get endpoints web").splitlines()[1].split()[1] == "<none>"
+    # Both pods are listed, but only as notReadyAddresses: kubectl prints an empty cell
+    # (formatEndpoints prints <none> only when there are no subsets at all).
+    endpoints = cluster.store.get("endpoints", "default", "web")
+    assert [len(s.get("notReadyAddresses", [])) for s in endpoints["subsets"]] == [2]
+    assert cluster.kubectl("get endpoints web").splitlines()[1].split() == ["web", "10s"]
     cluster.advance(20)
-    assert len(cluster.kubectl("get endpoints web").splitlines()[1].split()[1].split(",")) == 2
+    cells = cluster.kubectl("get endpoints web").splitlines()[1].split()
+    assert len(cells[1].split(",")) == 2
+    assert cells[1].split(",") == sorted(cells[1].split(","))  # RepackSubsets sorts by IP
+
+
+def test_endpoints_drop_a_terminating_pod_but_its_slice_keeps_it() -> None:
+    cluster = Cluster(nodes=1, seed=1)
+    cluster.apply(deployment(replicas=1))
+    cluster.apply(service())
+    cluster.advance(10)
+    name = pods(cluster)[0]["metadata"]["name"]
+    cluster.kubectl(f"delete pod {name} --wait=false")
+    endpoints = cluster.store.get("endpoints", "default", "web")
+    listed = [
+        a["targetRef"]["name"]
+        for s in endpoints.get("subsets", [])
+        for k in ("addresses", "notReadyAddresses")
+        for a in s.get(k, [])
+    ]
+    assert name not in listed
+    (eps,) = cluster.store.list("endpointslices")
+    mine = [e for e in eps["endpoints"] if e["targetRef"]["name"] == name]
+    assert [e["conditions"] for e in mine] == [
+        {"ready": False, "serving": True, "terminating": True}
+    ]
 
 
 def test_load_balancer_gets_an_external_ip_from_the_cloud_controller() -> None:
@@ -219,3 +255,117 @@ def test_a_watch_through_the_cluster_sees_scheduling_and_deletion() -> None:
     assert events[-1].type == "DELETED"
     versions = [e.resource_version for e in events]
     assert versions == sorted(versions) and len(set(versions)) == len(versions)
+
+
+def test_add_controller_runs_a_loop_with_the_others() -> None:
+    class Counter:
+        name = "counting-controller"
+
+        def __init__(self) -> None:
+            self.syncs = 0
+
+        def sync(self) -> None:
+            self.syncs += 1
+
+    cluster = Cluster(nodes=1)
+    counter = Counter()
+    cluster.add_controller(counter)
+    assert counter.syncs > 0 and cluster.controllers[-1] is counter
+    before = counter.syncs
+    cluster.advance(1)
+    assert counter.syncs > before
+    with pytest.raises(ValueError, match="already running"):
+        cluster.add_controller(counter)
+
+
+def test_change_cause_follows_revisions_through_an_undo() -> None:
+    def annotated(image: str, cause: str) -> str:
+        manifest = deployment(replicas=2, image=image)
+        return manifest.replace(
+            "metadata:\n  name: web\n",
+            f"metadata:\n  name: web\n  annotations:\n    kubernetes.io/change-cause: {cause}\n",
+            1,
+        )
+
+    cluster = Cluster(nodes=3, seed=2)
+    cluster.apply(annotated("nginx:1.26", "first"))
+    cluster.kubectl("rollout status deployment/web")
+    cluster.apply(annotated("nginx:1.27", "second"))
+    cluster.kubectl("rollout status deployment/web")
+    assert cluster.kubectl("rollout undo deployment/web") == "deployment.apps/web rolled back"
+    cluster.kubectl("rollout status deployment/web")
+    # Revision 1 came back as revision 3, carrying its own change-cause again.
+    assert cluster.kubectl("rollout history deployment/web") == (
+        "deployment.apps/web \nREVISION  CHANGE-CAUSE\n2         second\n3         first"
+    )
+
+
+def test_replicasets_carry_max_replicas_and_cleanup_waits_for_completion() -> None:
+    cluster = Cluster(nodes=3, seed=2)
+    cluster.apply(deployment(replicas=4))
+    cluster.kubectl("rollout status deployment/web")
+    (rs,) = cluster.store.list("replicasets")
+    annotations = rs["metadata"]["annotations"]
+    # 4 replicas + maxSurge 25 % of 4 rounded up (1).
+    assert annotations["deployment.kubernetes.io/desired-replicas"] == "4"
+    assert annotations["deployment.kubernetes.io/max-replicas"] == "5"
+    d = cluster.store.get("deployments", "default", "web")
+    d["spec"]["revisionHistoryLimit"] = 0
+    cluster.store.update(d)
+    cluster.kubectl("set image deployment/web web=nginx:1.27")
+    assert len(replicasets(cluster)) == 2  # mid-rollout: the old one is still needed
+    cluster.kubectl("rollout status deployment/web")
+    assert len(replicasets(cluster)) == 1  # complete: no history is kept
+
+
+def test_a_pod_update_may_change_images_only() -> None:
+    cluster = Cluster(nodes=1)
+    assert cluster.apply(pod("p", command='["sleep", "3600"]')) == "pod/p created"
+    cluster.advance(5)
+    changed_image = pod("p", command='["sleep", "3600"]').replace("busybox:1.36", "busybox:1.37")
+    assert cluster.apply(changed_image) == "pod/p configured"
+    assert cluster.store.get("pods", "default", "p")["spec"]["nodeName"] == "node-1"
+    with pytest.raises(UserError) as caught:
+        cluster.apply(pod("p", command='["sleep", "60"]'))
+    assert str(caught.value).startswith(
+        'Pod "p" is invalid: spec: Forbidden: pod updates may not change fields other than '
+        "`spec.containers[*].image`,"
+    )
+    # kubectl frames an Invalid error its own way.
+    assert isinstance(caught.value, ApiError)
+    assert caught.value.kubectl_text.startswith('The Pod "p" is invalid: spec: Forbidden:')
+    assert cluster.store.get("pods", "default", "p")["spec"]["containers"][0]["command"] == [
+        "sleep",
+        "3600",
+    ]
+
+
+def test_relabelling_a_pod_out_of_its_replicaset_releases_it() -> None:
+    cluster = Cluster(nodes=2, seed=3)
+    cluster.apply(deployment(replicas=2))
+    cluster.advance(10)
+    name = pods(cluster)[0]["metadata"]["name"]
+    assert cluster.kubectl(f"label pod {name} app=quarantine --overwrite") == f"pod/{name} labeled"
+    cluster.advance(10)
+    stray = cluster.store.get("pods", "default", name)
+    assert "ownerReferences" not in stray["metadata"]  # released, still running
+    assert len(pods(cluster)) == 2 and name not in {p["metadata"]["name"] for p in pods(cluster)}
+    cluster.kubectl("delete deployment web")
+    cluster.advance(60)
+    assert [p["metadata"]["name"] for p in cluster.store.list("pods")] == [name]
+
+
+def test_a_deployment_selector_is_immutable() -> None:
+    cluster = Cluster(nodes=1)
+    cluster.apply(deployment(replicas=1))
+    moved = deployment(replicas=1).replace("app: web", "app: web2")
+    with pytest.raises(ApiError) as caught:
+        cluster.apply(moved)
+    assert caught.value.kubectl_text == (
+        'The Deployment "web" is invalid: spec.selector: Invalid value: '
+        'v1.LabelSelector{MatchLabels:map[string]string{"app":"web2"}, '
+        "MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable"
+    )
+    assert cluster.store.get("deployments", "default", "web")["spec"]["selector"] == {
+        "matchLabels": {"app": "web"}
+    }

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.kubernetes.scenario import deployment, service
+from tests.kubernetes.scenario import deployment, pod, service
 from virtdocs.kubernetes import Cluster
 from virtdocs.kubernetes.kubectl.duration import human_duration
 from virtdocs.kubernetes.kubectl.tabwriter import tabwrite
@@ -89,6 +89,11 @@ def test_get_output_formats() -> None:
         "maxSurge": "25%",
         "maxUnavailable": "25%",
     }
+    text = cluster.kubectl("get deploy web -o yaml")
+    # Go's encoder double-quotes strings that would read as another type; no folding.
+    assert '    deployment.kubernetes.io/revision: "1"\n' in text
+    assert '  creationTimestamp: "2024-01-01T00:00:00Z"\n' in text
+    assert '    status: "True"\n' in text and "'" not in text
     as_json = json.loads(cluster.kubectl("get pods -o json"))
     assert as_json["kind"] == "List" and len(as_json["items"]) == 2
     assert cluster.kubectl("get svc -o name") == "service/kubernetes\nservice/web"
@@ -150,6 +155,27 @@ def test_scale_label_cordon_and_drain() -> None:
     drained = cluster.kubectl("drain node-2").splitlines()
     assert drained[0] == "node/node-2 cordoned" and drained[-1] == "node/node-2 drained"
     assert cluster.kubectl("uncordon node-1") == "node/node-1 uncordoned"
+    assert cluster.kubectl("scale deploy/web --replicas=-1") == (
+        "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"
+    )
+
+
+def test_drain_refuses_a_pod_without_a_controller_in_kubectls_words() -> None:
+    cluster = Cluster(nodes=1)
+    cluster.apply(pod("lonely", command='["sleep", "3600"]'))
+    cluster.advance(5)
+    result = cluster.run_kubectl("drain node-1")
+    problem = "cannot delete Pods declare no controller (use --force to override): default/lonely"
+    assert (result.stdout, result.exit_code) == ("node/node-1 cordoned", 1)
+    assert result.stderr.splitlines() == [
+        f'error: unable to drain node "node-1" due to error: {problem}, continuing command...',
+        "There are pending nodes to be drained:",
+        " node-1",
+        problem,
+    ]
+    forced = cluster.run_kubectl("drain node-1 --force")
+    assert forced.stderr == "Warning: deleting Pods that declare no controller: default/lonely"
+    assert forced.stdout.splitlines()[-1] == "node/node-1 drained"
 
 
 def test_pages_show_the_example_manifests_verbatim() -> None:

@@ -91,3 +91,19 @@ def test_node_port_and_load_balancer_addresses_reach_the_same_pods() -> None:
     assert len({frozenset(r) for r in results}) == 1
     with pytest.raises(UserError, match=r"nothing listens on 10\.0\.0\.11:80"):
         cluster.send_requests("10.0.0.11:80", 1)
+
+
+def test_a_new_image_restarts_the_container_in_place() -> None:
+    cluster = Cluster(nodes=1)
+    cluster.apply(pod("p", command='["sleep", "3600"]'))
+    cluster.advance(10)
+    uid = cluster.store.get("pods", "default", "p")["metadata"]["uid"]
+    cluster.apply(pod("p", command='["sleep", "3600"]').replace("busybox:1.36", "busybox:1.37"))
+    cluster.advance(10)
+    current = cluster.store.get("pods", "default", "p")
+    (status,) = current["status"]["containerStatuses"]
+    assert current["metadata"]["uid"] == uid  # the same Pod, not a new one
+    assert (status["image"], status["restartCount"], status["ready"]) == ("busybox:1.37", 1, True)
+    assert status["lastState"]["terminated"]["exitCode"] == 0
+    events = cluster.kubectl("get events --field-selector involvedObject.name=p,reason=Killing")
+    assert "Container main definition changed, will be restarted" in events

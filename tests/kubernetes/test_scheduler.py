@@ -28,7 +28,11 @@ def table(count: int, cpu: int = 2000, memory: int = 4 * GI, **extra: object) ->
 def test_a_pod_too_big_everywhere_gets_kube_schedulers_message() -> None:
     decision = Scheduler(table(3), random.Random(0)).schedule(PodInfo("default", "big", 3000))
     assert decision.node is None
-    assert decision.message == "0/3 nodes are available: 3 Insufficient cpu."
+    # The filters' reasons, then what the DefaultPreemption PostFilter found (FitError.Error).
+    assert decision.message == (
+        "0/3 nodes are available: 3 Insufficient cpu. "
+        "preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
+    )
 
 
 def test_reasons_are_counted_per_node_and_sorted() -> None:
@@ -40,7 +44,10 @@ def test_reasons_are_counted_per_node_and_sorted() -> None:
     pod = PodInfo("default", "p", 3000, 8 * GI)
     assert Scheduler(nodes, random.Random(0)).schedule(pod).message == (
         "0/4 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, "
-        "1 node(s) were unschedulable, 2 Insufficient cpu, 2 Insufficient memory."
+        "1 node(s) were unschedulable, 2 Insufficient cpu, 2 Insufficient memory. "
+        # Taints and cordons are UnschedulableAndUnresolvable: preemption skips those nodes.
+        "preemption: 0/4 nodes are available: 2 No preemption victims found for incoming pod, "
+        "2 Preemption is not helpful for scheduling."
     )
 
 
@@ -72,9 +79,12 @@ def test_least_allocated_and_balanced_allocation_arithmetic() -> None:
     assert NodeResourcesFit().score(pod, nodes, feasible).tolist() == [50]
     # Balanced: both at 50 % -> std 0 -> 100
     assert NodeResourcesBalancedAllocation().score(pod, nodes, feasible).tolist() == [100]
-    skewed = PodInfo("default", "cpu-heavy", 2000, 0)  # memory counts as 200 MiB non-zero
-    # cpu 3000/4000 = .75, memory (1 GiB + 200 MiB)/4 GiB = .2988...; std = .2256 -> 77
-    assert NodeResourcesBalancedAllocation().score(skewed, nodes, feasible).tolist() == [77]
+    skewed = PodInfo("default", "cpu-heavy", 2000, 0)
+    # Balanced counts requests as asked (useRequested), no 200 MiB stand-in for memory:
+    # cpu 3000/4000 = .75, memory 1 GiB/4 GiB = .25; std = .25 -> 75
+    assert NodeResourcesBalancedAllocation().score(skewed, nodes, feasible).tolist() == [75]
+    # LeastAllocated does count the stand-in: cpu 25, memory (3 GiB - 200 MiB)*100/4 GiB = 70
+    assert NodeResourcesFit().score(skewed, nodes, feasible).tolist() == [(25 + 70) // 2]
 
 
 def test_normalize_scales_by_the_maximum() -> None:

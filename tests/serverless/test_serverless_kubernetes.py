@@ -22,8 +22,10 @@ def test_fargate_sizes_round_up_to_the_documented_table() -> None:
     assert fargate_size(0.25, 1.5) == (0.25, 2.0)  # 0.25 vCPU has only 0.5, 1 and 2 GB
     assert fargate_size(0.3, 0.5) == (0.5, 1.0)
     assert fargate_size(4, 30) == (4.0, 30.0)
+    assert fargate_size(4, 31) == (8.0, 32.0)  # 8 vCPU sizes step by 4 GB from 16 GB
+    assert fargate_size(9, 1) == (16.0, 32.0)
     with pytest.raises(UserError, match="no Fargate task size"):
-        fargate_size(8, 1)
+        fargate_size(16, 121)
     assert KUBERNETES_OVERHEAD_GB == 0.25  # EKS on Fargate adds 256 MB per pod
 
 

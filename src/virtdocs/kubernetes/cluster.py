@@ -20,6 +20,7 @@ web    1/1     Running   0          5s
 
 from __future__ import annotations
 
+import copy
 import random
 import shlex
 from collections import Counter
@@ -30,7 +31,11 @@ from typing import Any
 from virtdocs.errors import UserError
 from virtdocs.kubernetes.apiserver.allocators import ServiceAllocator
 from virtdocs.kubernetes.apiserver.defaulting import default_object
-from virtdocs.kubernetes.apiserver.errors import ApiError
+from virtdocs.kubernetes.apiserver.errors import (
+    ApiError,
+    immutable_selector,
+    pod_update_forbidden,
+)
 from virtdocs.kubernetes.apiserver.store import Store, Watch, resource_of
 from virtdocs.kubernetes.clock import Clock
 from virtdocs.kubernetes.controllers import Controller
@@ -54,6 +59,29 @@ Object = dict[str, Any]
 
 #: Give up if control loops keep writing without reaching a fixed point (a bug).
 _MAX_SETTLE_ROUNDS = 200
+
+
+#: PodSpec fields the system sets after creation; a manifest that leaves them out keeps them.
+_SYSTEM_POD_FIELDS = frozenset({"nodeName"})
+
+
+def _check_pod_update(current: Object, desired: Object) -> None:
+    """Refuse what ValidatePodUpdate refuses: any PodSpec change beyond container images,
+    activeDeadlineSeconds, and tolerations added to the existing ones."""
+    old, new = current["spec"], desired["spec"]
+
+    def without_images(containers: list[Object]) -> list[Object]:
+        return [{k: v for k, v in c.items() if k != "image"} for c in containers]
+
+    same = without_images(old.get("containers") or []) == without_images(
+        new.get("containers") or []
+    ) and all(t in (new.get("tolerations") or []) for t in old.get("tolerations") or [])
+    for key in (set(old) | set(new)) - {"containers", "tolerations", "activeDeadlineSeconds"}:
+        if key in _SYSTEM_POD_FIELDS and key not in new:
+            continue
+        same = same and old.get(key) == new.get(key)
+    if not same:
+        raise pod_update_forbidden(resource_of(current), current["metadata"]["name"])
 
 
 class Cluster:
@@ -156,6 +184,14 @@ class Cluster:
         self.kubelets[spec.name] = Kubelet(spec.name, node["spec"]["podCIDR"], self.context)
         self.settle()
 
+    def add_controller(self, controller: Controller) -> None:
+        """Run ``controller`` with the cluster's other control loops from now on (after the
+        built-in ones, in the order added), as an operator's controller would."""
+        if any(existing is controller for existing in self.controllers):
+            raise ValueError(f"controller {controller.name!r} is already running")
+        self.controllers.append(controller)
+        self.settle()
+
     def lease_renewed(self, node: str) -> float:
         """When ``node``'s kubelet last renewed its Lease (now, while it is alive)."""
         kubelet = self.kubelets.get(node)
@@ -246,6 +282,12 @@ class Cluster:
             self.store.create(obj)
             return f"{label} created"
         current = self.store.get(resource, namespace, meta["name"])
+        if resource.kind == "Pod":
+            _check_pod_update(current, obj)
+        if resource.kind in ("Deployment", "ReplicaSet") and (
+            obj["spec"].get("selector") != current["spec"].get("selector")
+        ):
+            raise immutable_selector(resource, meta["name"], obj["spec"].get("selector") or {})
         merged = self._merge(resource.kind, current, obj)
         if merged == current:
             return f"{label} unchanged"
@@ -270,11 +312,16 @@ class Cluster:
                 if key in current["spec"]:
                     spec[key] = current["spec"][key]
         if kind == "Pod":
-            spec = dict(current["spec"])  # only images may change in place
+            # Only images, added tolerations and activeDeadlineSeconds change in place
+            # (_check_pod_update has refused anything else).
+            spec = copy.deepcopy(current["spec"])  # a shallow copy would edit ``current`` too
             for new, old in zip(
                 desired["spec"].get("containers") or [], spec.get("containers") or [], strict=False
             ):
                 old["image"] = new.get("image", old["image"])
+            for key in ("tolerations", "activeDeadlineSeconds"):
+                if key in desired["spec"]:
+                    spec[key] = desired["spec"][key]
         if kind == "Deployment" and "replicas" not in (desired.get("spec") or {}):
             spec["replicas"] = current["spec"]["replicas"]
         merged["spec"] = spec

@@ -46,7 +46,7 @@ NODE_MEMORY: Final = "4Gi"
 NODE_KUBELET_VERSION: Final = "v1.31.0"
 
 # -- Scheduler (pkg/scheduler/framework/plugins/noderesources; pkg/scheduler/util) ------------
-#: Pods without requests are scored as if they asked for 100m CPU and 200 MiB
+#: LeastAllocated scores pods without requests as if they asked for 100m CPU and 200 MiB
 #: (DefaultMilliCPURequest, DefaultMemoryRequest in pkg/scheduler/util/pod_resources.go).
 NON_ZERO_MILLI_CPU: Final = 100
 NON_ZERO_MEMORY: Final = 200 * 1024 * 1024

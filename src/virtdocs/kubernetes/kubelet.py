@@ -151,6 +151,8 @@ class Kubelet:
                 continue
             if record is None:
                 self._admit(pod)
+            else:
+                self._follow_images(record, pod)
         for uid in [u for u in self._pods if u not in seen]:
             self._forget(self._pods[uid])
 
@@ -168,6 +170,50 @@ class Kubelet:
         self._publish(record)
         for container in record.containers:
             self._pull_and_start(record, container)
+
+    def _follow_images(self, record: _Pod, pod: Object) -> None:
+        """An image changed in the spec (the one in-place Pod update): stop that container
+        and start it again from the new image, which counts as a restart."""
+        for spec in pod["spec"]["containers"]:
+            container = next((c for c in record.containers if c.name == spec["name"]), None)
+            if container is None or container.image == spec["image"]:
+                continue
+            for timer in container.timers:
+                timer.cancel()
+            container.timers.clear()
+            was_running = container.state == "running"
+            self._event(
+                record,
+                "Normal",
+                "Killing",
+                f"Container {container.name} definition changed, will be restarted",
+            )
+            container.image = spec["image"]
+            container.ready = False
+
+            def replaced(
+                container: _Container = container, was_running: bool = was_running
+            ) -> None:
+                now = self.context.clock.now
+                if was_running:  # it stops cleanly on SIGTERM, as CONTAINER_STOP_SECONDS models
+                    container.last_terminated = {
+                        "exitCode": 0,
+                        "reason": "Completed",
+                        "startedAt": rfc3339(container.started_at),
+                        "finishedAt": rfc3339(now),
+                        "containerID": container.container_id,
+                    }
+                    container.restarts += 1
+                container.state, container.reason, container.message = (
+                    "waiting",
+                    "ContainerCreating",
+                    "",
+                )
+                self._pull_and_start(record, container)
+                self._publish(record)
+
+            self._later(container, defaults.CONTAINER_STOP_SECONDS, replaced)
+            self._publish(record)
 
     def _spec(self, record: _Pod, name: str) -> Object:
         pod = self.context.store.get("pods", record.namespace, record.name)

@@ -7,8 +7,11 @@ simulated cluster uses — filter in rotating order until enough feasible nodes 
 found, score them, pick the best — without the API objects around it.
 
 >>> result = simulate(SimulationConfig(nodes=3, pods=400, seed=0))
->>> result.scheduled, result.pending, result.unschedulable_message
-(120, 280, '0/3 nodes are available: 3 Insufficient cpu.')
+>>> result.scheduled, result.pending
+(120, 280)
+>>> print(result.unschedulable_message.replace(". ", ".\\n"))
+0/3 nodes are available: 3 Insufficient cpu.
+preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.
 """
 
 from __future__ import annotations

@@ -152,8 +152,7 @@ class VirtualNode:
         taints = (Taint(TAINT_KEY, provider, "NoSchedule"),) if taint else ()
         cluster.add_node(NodeSpec(name, cpu, memory, max_pods, labels, taints))
         self.meter = PodMeter(cluster, name)
-        cluster.controllers.append(self.meter)  # runs with the cluster's other loops
-        self.meter.sync()
+        cluster.add_controller(self.meter)  # runs with the cluster's other loops
 
     def bills(self) -> list[PodBill]:
         """Every pod the node has run, each with what it costs up to now."""

@@ -221,7 +221,12 @@ class Store:
         return clone(obj)
 
     def mark_deleting(self, resource: str | Resource, namespace: str | None, name: str) -> Object:
-        """Graceful deletion: set ``deletionTimestamp``; the kubelet finishes it."""
+        """Graceful deletion: set ``deletionTimestamp``; the kubelet finishes it.
+
+        As the pod registry's ``CheckGracefulDelete`` decides, a pod no kubelet is running
+        (not bound to a node, or already Succeeded / Failed) or with a grace period of 0 is
+        removed at once instead: nobody would ever finish its deletion.
+        """
         res = self._resource(resource)
         key = self.key(res, namespace, name)
         obj = self._objects.get(key)
@@ -229,6 +234,12 @@ class Store:
             raise errors.not_found(res, name)
         if "deletionTimestamp" not in obj["metadata"]:
             grace = obj.get("spec", {}).get("terminationGracePeriodSeconds", 30)
+            if res.name == "pods" and (
+                grace == 0
+                or not obj.get("spec", {}).get("nodeName")
+                or obj.get("status", {}).get("phase") in ("Succeeded", "Failed")
+            ):
+                return self.remove(res, namespace, name)
             obj["metadata"]["deletionTimestamp"] = rfc3339(self.clock.now + grace)
             obj["metadata"]["deletionGracePeriodSeconds"] = grace
             self.revision += 1

@@ -17,6 +17,19 @@ from virtdocs.kubernetes.clock import parse_rfc3339, rfc3339
 from virtdocs.kubernetes.controllers.base import Context, Object, is_owned_by, owner_reference
 
 REVISION = "deployment.kubernetes.io/revision"
+#: Annotations that describe one object and are never copied between a Deployment and its
+#: ReplicaSets (skipCopyAnnotation in pkg/controller/deployment/util; kubectl's rollback
+#: skips the same set when it restores a revision's annotations).
+NOT_COPIED = frozenset(
+    {
+        "kubectl.kubernetes.io/last-applied-configuration",
+        REVISION,
+        "deployment.kubernetes.io/revision-history",
+        "deployment.kubernetes.io/desired-replicas",
+        "deployment.kubernetes.io/max-replicas",
+        "deprecated.deployment.rollback.to",
+    }
+)
 HASH_LABEL = "pod-template-hash"
 _ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789"
 
@@ -74,6 +87,38 @@ def _without_hash(template: Object) -> Object:
     if labels:
         labels.pop(HASH_LABEL, None)
     return clean
+
+
+def _copied_annotations(d: Object) -> dict[str, str]:
+    """The Deployment's annotations its new ReplicaSet carries (``kubernetes.io/change-cause``
+    among them, which is what ``rollout history`` prints)."""
+    return {
+        k: v for k, v in (d["metadata"].get("annotations") or {}).items() if k not in NOT_COPIED
+    }
+
+
+def _complete(d: Object) -> bool:
+    """DeploymentComplete: every replica updated and available, the latest spec observed."""
+    status = d.get("status", {})
+    replicas = int(d["spec"]["replicas"])
+    return (
+        int(status.get("updatedReplicas", 0)) == replicas
+        and int(status.get("replicas", 0)) == replicas
+        and int(status.get("availableReplicas", 0)) == replicas
+        and int(status.get("observedGeneration", 0)) >= int(d["metadata"].get("generation", 1))
+    )
+
+
+def max_replicas(d: Object) -> int:
+    """The ``deployment.kubernetes.io/max-replicas`` annotation: replicas + maxSurge."""
+    replicas = int(d["spec"]["replicas"])
+    if d["spec"]["strategy"]["type"] == "Recreate":
+        return replicas
+    rolling = d["spec"]["strategy"].get("rollingUpdate") or {}
+    surge, _ = resolve_fenceposts(
+        rolling.get("maxSurge", "25%"), rolling.get("maxUnavailable", "25%"), replicas
+    )
+    return replicas + surge
 
 
 def revision_of(obj: Object) -> int:
@@ -146,8 +191,11 @@ class DeploymentController:
         top = max((revision_of(rs) for rs in old), default=0)
         if new is not None:
             # Reusing an old template (rollout undo) gives its ReplicaSet the next revision.
-            if revision_of(new) <= top:
-                new["metadata"].setdefault("annotations", {})[REVISION] = str(top + 1)
+            annotations = new["metadata"].setdefault("annotations", {})
+            copied = _copied_annotations(d)
+            if revision_of(new) <= top or any(annotations.get(k) != v for k, v in copied.items()):
+                annotations.update(copied)
+                annotations[REVISION] = str(max(top + 1, revision_of(new)))
                 new = store.update(new)
             self._set_revision(d, revision_of(new))
             return new
@@ -180,16 +228,14 @@ class DeploymentController:
                 "labels": dict(template["metadata"]["labels"]),
                 "annotations": {
                     "deployment.kubernetes.io/desired-replicas": str(d["spec"]["replicas"]),
-                    "deployment.kubernetes.io/max-replicas": str(int(d["spec"]["replicas"])),
+                    "deployment.kubernetes.io/max-replicas": str(max_replicas(d)),
                     REVISION: str(top + 1),
                 },
                 "ownerReferences": [owner_reference(d)],
             },
             "spec": {"replicas": replicas, "selector": selector, "template": template},
         }
-        change_cause = d["metadata"].get("annotations", {}).get("kubernetes.io/change-cause")
-        if change_cause:
-            rs["metadata"]["annotations"]["kubernetes.io/change-cause"] = change_cause
+        rs["metadata"]["annotations"].update(_copied_annotations(d))
         created = store.create(rs)
         if replicas:
             self._event(d, f"Scaled up replica set {created['metadata']['name']} to {replicas}")
@@ -223,6 +269,7 @@ class DeploymentController:
         before = int(current["spec"]["replicas"])
         annotations = current["metadata"].setdefault("annotations", {})
         annotations["deployment.kubernetes.io/desired-replicas"] = str(d["spec"]["replicas"])
+        annotations["deployment.kubernetes.io/max-replicas"] = str(max_replicas(d))
         if before == replicas:
             return False
         current["spec"]["replicas"] = replicas
@@ -297,16 +344,19 @@ class DeploymentController:
                 budget -= cut
 
     def _cleanup(self, d: Object) -> None:
-        """Keep at most ``revisionHistoryLimit`` scaled-down old ReplicaSets."""
+        """cleanupDeployment: once a rollout is complete, delete the oldest old ReplicaSets
+        beyond ``revisionHistoryLimit``; of those oldest, any still running pods is kept."""
+        d = self.context.store.get("deployments", d["metadata"]["namespace"], d["metadata"]["name"])
+        if not _complete(d):
+            return
         limit = int(d["spec"].get("revisionHistoryLimit", 10))
         _, old = self._replicasets(d)
-        idle = [
-            rs
-            for rs in old
-            if int(rs["spec"]["replicas"]) == 0 and not rs.get("status", {}).get("replicas")
-        ]
-        idle.sort(key=revision_of)
-        for rs in idle[: max(len(idle) - limit, 0)]:
+        alive = sorted(
+            (rs for rs in old if "deletionTimestamp" not in rs["metadata"]), key=revision_of
+        )
+        for rs in alive[: max(len(alive) - limit, 0)]:
+            if int(rs["spec"]["replicas"]) or rs.get("status", {}).get("replicas"):
+                continue
             self.context.store.remove(
                 "replicasets", rs["metadata"]["namespace"], rs["metadata"]["name"]
             )

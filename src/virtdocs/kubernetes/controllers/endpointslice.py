@@ -121,9 +121,20 @@ class EndpointSliceController:
         def address(e: Object) -> Object:
             return {"ip": e["addresses"][0], "nodeName": e["nodeName"], "targetRef": e["targetRef"]}
 
+        def order(a: Object) -> tuple[str, str]:
+            # RepackSubsets sorts addresses by IP (as bytes, so "10.0.0.10" < "10.0.0.9"), then UID.
+            return a["ip"], a["targetRef"]["uid"]
+
+        # ShouldPodBeInEndpoints: a terminating pod leaves Endpoints at once (it stays in the
+        # EndpointSlice, flagged terminating), unless the Service publishes not-ready addresses.
+        listed = [
+            e
+            for e in endpoints
+            if not e["conditions"]["terminating"] or service["spec"].get("publishNotReadyAddresses")
+        ]
         subset: Object = {}
-        ready = [address(e) for e in endpoints if e["conditions"]["ready"]]
-        not_ready = [address(e) for e in endpoints if not e["conditions"]["ready"]]
+        ready = sorted((address(e) for e in listed if e["conditions"]["ready"]), key=order)
+        not_ready = sorted((address(e) for e in listed if not e["conditions"]["ready"]), key=order)
         if ready:
             subset["addresses"] = ready
         if not_ready:

@@ -55,6 +55,7 @@ class ReplicaSetController:
                 if controller_of(pod) is None:
                     pod["metadata"].setdefault("ownerReferences", []).append(owner_reference(rs))
                     store.update(pod)
+            self._release_strays(rs, selector)
             active = [p for p in pods if is_active(p)]
             diff = len(active) - int(rs["spec"].get("replicas", 1))
             if diff < 0:
@@ -71,6 +72,21 @@ class ReplicaSetController:
                         self.name,
                     )
             self._update_status(rs)
+
+    def _release_strays(self, rs: Object, selector: LabelSelector) -> None:
+        """A pod relabelled out of the selector is released (its owner reference dropped,
+        as PodControllerRefManager does): it keeps running, no longer counted or collected,
+        and the ReplicaSet makes a replacement. The usual way to quarantine a pod."""
+        store = self.context.store
+        for pod in store.list("pods", rs["metadata"]["namespace"]):
+            if is_owned_by(pod, rs) and not selector.matches(pod["metadata"].get("labels")):
+                uid = rs["metadata"]["uid"]
+                refs = [r for r in pod["metadata"]["ownerReferences"] if r.get("uid") != uid]
+                if refs:
+                    pod["metadata"]["ownerReferences"] = refs
+                else:
+                    del pod["metadata"]["ownerReferences"]
+                store.update(pod)
 
     def _create_pod(self, rs: Object) -> None:
         template = copy.deepcopy(rs["spec"]["template"])

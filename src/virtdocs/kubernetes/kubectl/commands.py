@@ -11,8 +11,6 @@ import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from virtdocs.errors import UserError
 from virtdocs.kubernetes.apiserver.errors import ApiError
 from virtdocs.kubernetes.apiserver.resources import RESOURCES, Resource, lookup
@@ -20,6 +18,7 @@ from virtdocs.kubernetes.clock import parse_rfc3339
 from virtdocs.kubernetes.controllers.base import controller_of
 from virtdocs.kubernetes.controllers.deployment import (
     HASH_LABEL,
+    NOT_COPIED,
     revision_of,
 )
 from virtdocs.kubernetes.kubectl.describe import DESCRIBERS
@@ -27,6 +26,7 @@ from virtdocs.kubernetes.kubectl.flags import Flag, FlagError, parse
 from virtdocs.kubernetes.kubectl.output import KubectlOutput
 from virtdocs.kubernetes.kubectl.printers import EVENT_WIDE_COLUMNS, TABLES
 from virtdocs.kubernetes.kubectl.tabwriter import tabwrite
+from virtdocs.kubernetes.kubectl.yaml_printer import to_yaml
 from virtdocs.kubernetes.selectors import parse_field_selector, parse_label_selector
 
 if TYPE_CHECKING:
@@ -159,9 +159,7 @@ class Kubectl:
             if output == "json":
                 self.out.append(json.dumps(document, indent=4, sort_keys=True))
             else:
-                self.out.append(
-                    yaml.safe_dump(document, sort_keys=True, default_flow_style=False).rstrip("\n")
-                )
+                self.out.append(to_yaml(document))
             return status
         if output == "name":
             self.out += [_label(resource, obj["metadata"]["name"]) for resource, obj in objects]
@@ -291,6 +289,11 @@ class Kubectl:
         args, flags = parse("scale", words, [_NAMESPACE, Flag("replicas", default="")])
         if not flags["replicas"]:
             raise KubectlError('error: required flag(s) "replicas" not set')
+        if flags["replicas"].startswith("-") and flags["replicas"][1:].isdigit():
+            raise KubectlError(
+                "error: The --replicas=COUNT flag is required, and COUNT must be greater than or "
+                "equal to 0"
+            )
         if not flags["replicas"].isdigit():
             raise KubectlError(
                 f'error: invalid argument "{flags["replicas"]}" for "--replicas" flag: '
@@ -495,8 +498,10 @@ class Kubectl:
             if controller_of(p) is None
         ]
         if unmanaged and flags["force"] != "true":
+            # kubectl's words exactly, odd grammar included ("cannot delete " + unmanagedFatal
+            # in k8s.io/kubectl/pkg/drain/filters.go).
             problem = (
-                "cannot delete Pods that declare no controller (use --force to "
+                "cannot delete Pods declare no controller (use --force to "
                 f"override): {', '.join(unmanaged)}"
             )
             self.err += [
@@ -689,6 +694,11 @@ class Kubectl:
             )
             return 0
         d["spec"]["template"] = template
+        # Like kubectl's rollback, bring back the revision's annotations (its change-cause).
+        annotations = d["metadata"].setdefault("annotations", {})
+        for key, value in (rs["metadata"].get("annotations") or {}).items():
+            if key not in NOT_COPIED:
+                annotations[key] = value
         self.store.update(d)
         self.cluster.settle()
         self.out.append(f"deployment.apps/{name} rolled back")

@@ -48,9 +48,13 @@ def pod_status(pod: Object) -> tuple[str, int, int, str]:
             has_running = True
             ready += 1
     if reason == "Completed" and has_running:
-        reason = "Running"
+        ready_condition = any(c["type"] == "Ready" for c in status.get("conditions") or [])
+        reason = "Running" if ready_condition else "NotReady"
     if "deletionTimestamp" in pod["metadata"]:
-        reason = "Unknown" if status.get("reason") == "NodeLost" else "Terminating"
+        if status.get("reason") == "NodeLost":
+            reason = "Unknown"
+        elif status.get("phase") not in ("Succeeded", "Failed"):
+            reason = "Terminating"
     return reason, ready, restarts, last_restart
 
 
@@ -129,11 +133,13 @@ def service_ports(service: Object) -> str:
     for port in service["spec"].get("ports") or []:
         node_port = f":{port['nodePort']}" if port.get("nodePort") else ""
         parts.append(f"{port['port']}{node_port}/{port.get('protocol', 'TCP')}")
-    return ",".join(parts) or "<none>"
+    return ",".join(parts)  # makePortString: an empty cell when there are no ports
 
 
 def external_ip(service: Object) -> str:
     kind = service["spec"].get("type", "ClusterIP")
+    if kind == "ExternalName":
+        return str(service["spec"].get("externalName", ""))
     external = list(service["spec"].get("externalIPs") or [])
     if kind == "LoadBalancer":
         ingress = service.get("status", {}).get("loadBalancer", {}).get("ingress") or []
@@ -158,6 +164,9 @@ def service_row(service: Object, now: float, wide: bool) -> Row:
 
 
 def endpoints_text(endpoints: Object) -> str:
+    """formatEndpoints: ``<none>`` only without subsets; only not-ready addresses print empty."""
+    if not endpoints.get("subsets"):
+        return "<none>"
     found = []
     for subset in endpoints.get("subsets") or []:
         addresses = [a["ip"] for a in subset.get("addresses") or []]
@@ -166,7 +175,7 @@ def endpoints_text(endpoints: Object) -> str:
             found += addresses
         for port in ports:
             found += [f"{ip}:{port['port']}" for ip in addresses]
-    return _limited(found) if found else "<none>"
+    return _limited(found)
 
 
 def endpoints_row(endpoints: Object, now: float, wide: bool) -> Row:
@@ -178,7 +187,11 @@ def endpoints_row(endpoints: Object, now: float, wide: bool) -> Row:
 
 
 def endpointslice_row(eps: Object, now: float, wide: bool) -> Row:
-    ports = [str(p["port"]) for p in eps.get("ports") or [] if p.get("port") is not None]
+    # formatDiscoveryPorts: a port without a number shows its name, or "*".
+    ports = [
+        str(p["port"]) if p.get("port") is not None else str(p.get("name") or "*")
+        for p in eps.get("ports") or []
+    ]
     addresses = [a for e in eps.get("endpoints") or [] for a in e.get("addresses") or []]
     return [
         eps["metadata"]["name"],
@@ -190,26 +203,24 @@ def endpointslice_row(eps: Object, now: float, wide: bool) -> Row:
 
 
 def node_status(node: Object) -> str:
+    """printNode: ``Ready`` or ``NotReady`` (a Ready condition of False *or* Unknown);
+    ``Unknown`` only when there is no Ready condition at all."""
     ready = next((c for c in node["status"].get("conditions") or [] if c["type"] == "Ready"), None)
-    status = (
-        "Unknown"
-        if ready is None or ready["status"] == "Unknown"
-        else "Ready"
-        if ready["status"] == "True"
-        else "NotReady"
-    )
+    status = "Unknown" if ready is None else "Ready" if ready["status"] == "True" else "NotReady"
     if node["spec"].get("unschedulable"):
         status += ",SchedulingDisabled"
     return status
 
 
 def node_roles(node: Object) -> str:
-    roles = sorted(
-        key.split("/", 1)[1]
-        for key in node["metadata"].get("labels") or {}
-        if key.startswith("node-role.kubernetes.io/")
-    )
-    return ",".join(roles) or "<none>"
+    """findNodeRoles: ``node-role.kubernetes.io/<role>`` keys and a ``kubernetes.io/role`` value."""
+    roles: set[str] = set()
+    for key, value in (node["metadata"].get("labels") or {}).items():
+        if key.startswith("node-role.kubernetes.io/") and key.split("/", 1)[1]:
+            roles.add(key.split("/", 1)[1])
+        elif key == "kubernetes.io/role" and value:
+            roles.add(value)
+    return ",".join(sorted(roles)) or "<none>"
 
 
 def node_row(node: Object, now: float, wide: bool) -> Row:
@@ -239,9 +250,9 @@ def event_object(event: Object) -> str:
 
 
 def event_row(event: Object, now: float, wide: bool) -> Row:
-    last = age(event.get("lastTimestamp"), now)
-    if int(event.get("count", 1)) > 1:
-        last = f"{last} (x{event['count']} over {age(event.get('firstTimestamp'), now)})"
+    """printEvent: LAST SEEN is the last time alone; the count shows only in the wide COUNT
+    column (``kubectl describe`` and ``kubectl events`` are the ones that print "(x2 over 5s)")."""
+    last = age(event.get("lastTimestamp") or event.get("firstTimestamp"), now)
     if not wide:
         return [last, event["type"], event["reason"], event_object(event), event["message"].strip()]
     return [

@@ -184,7 +184,8 @@ class NodeTable:
     CPU in millicores, memory in bytes — and one column per node, so a plugin
     checks both resources for hundreds of nodes in one numpy step.
     ``non_zero_requested`` counts pods without requests at the scheduler's
-    defaults (100m, 200 MiB), which is what scoring uses.
+    defaults (100m, 200 MiB), which is what LeastAllocated scores with (BalancedAllocation
+    uses ``requested``).
     """
 
     names: list[str]

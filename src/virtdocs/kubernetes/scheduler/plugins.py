@@ -139,12 +139,16 @@ def fits(pod: PodInfo, nodes: NodeTable, candidates: Indices) -> Rejections:
 
 
 def _after_placement(
-    pod: PodInfo, nodes: NodeTable, feasible: Indices
+    pod: PodInfo, nodes: NodeTable, feasible: Indices, *, non_zero: bool = True
 ) -> tuple[IntArray, IntArray]:
-    """(allocatable, non-zero requested including this pod), rows CPU and memory."""
-    return nodes.allocatable[:, feasible], nodes.non_zero_requested[
-        :, feasible
-    ] + pod.non_zero_requests
+    """(allocatable, requested including this pod), rows CPU and memory. ``non_zero``
+    counts a pod without requests at 100m / 200 MiB, as LeastAllocated does; the
+    resourceAllocationScorer's ``useRequested`` (BalancedAllocation) counts what is asked."""
+    if non_zero:
+        return nodes.allocatable[:, feasible], nodes.non_zero_requested[
+            :, feasible
+        ] + pod.non_zero_requests
+    return nodes.allocatable[:, feasible], nodes.requested[:, feasible] + pod.requests
 
 
 class NodeResourcesFit:
@@ -168,12 +172,14 @@ class NodeResourcesFit:
 
 class NodeResourcesBalancedAllocation:
     """Prefers nodes whose CPU and memory fractions stay close: (1 − std) × 100, where
-    for two resources std = |f_cpu − f_mem| / 2. 50 % CPU and 30 % memory score 90."""
+    for two resources std = |f_cpu − f_mem| / 2. 50 % CPU and 30 % memory score 90.
+    Fractions are of what pods actually request (``useRequested: true`` in
+    balanced_allocation.go), so pods without requests leave every node at 100."""
 
     name = "NodeResourcesBalancedAllocation"
 
     def score(self, pod: PodInfo, nodes: NodeTable, feasible: Indices) -> IntArray:
-        allocatable, requested = _after_placement(pod, nodes, feasible)
+        allocatable, requested = _after_placement(pod, nodes, feasible, non_zero=False)
         fraction = np.minimum(requested / np.maximum(allocatable, 1), 1.0)
         std = np.abs(fraction[0] - fraction[1]) / 2
         score: IntArray = ((1 - std) * MAX_NODE_SCORE).astype(np.int64)

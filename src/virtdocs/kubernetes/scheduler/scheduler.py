@@ -37,6 +37,30 @@ def fit_error(total: int, reasons: Counter[str]) -> str:
     return f"0/{total} nodes are available: {', '.join(parts)}."
 
 
+#: The one default filter whose rejection preemption could fix (Unschedulable); the others
+#: answer UnschedulableAndUnresolvable, which preemption does not try to fix.
+RESOLVABLE_BY_PREEMPTION = frozenset({"NodeResourcesFit"})
+
+
+def preemption_message(total: int, resolvable: int) -> str:
+    """What the DefaultPreemption PostFilter adds to a FailedScheduling message.
+
+    Its dry run looks for lower-priority pods to evict on each node where preemption might
+    help. This model has no PriorityClasses, so every pod has priority 0 (as on a cluster
+    that defines none) and no node ever has a victim.
+
+    >>> preemption_message(3, 2)
+    'preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, \
+2 No preemption victims found for incoming pod.'
+    """
+    reasons: Counter[str] = Counter()
+    if resolvable:
+        reasons["No preemption victims found for incoming pod"] = resolvable
+    if total - resolvable:
+        reasons["Preemption is not helpful for scheduling"] = total - resolvable
+    return "preemption: " + fit_error(total, reasons)
+
+
 class Scheduler:
     """kube-scheduler's ``schedulePod`` over a :class:`NodeTable`."""
 
@@ -60,9 +84,11 @@ class Scheduler:
                     break
         return candidates
 
-    def _diagnose(self, pod: PodInfo) -> Counter[str]:
-        """Why each node failed: the reasons of the first plugin that rejected it."""
+    def _diagnose(self, pod: PodInfo) -> str:
+        """The FailedScheduling message: why each node failed (the reasons of the first
+        plugin that rejected it), then what preemption found."""
         reasons: Counter[str] = Counter()
+        resolvable = 0
         candidates = np.arange(len(self.nodes), dtype=np.int64)
         for plugin in self.profile.filters:
             rejected = plugin.filter(pod, self.nodes, candidates)
@@ -70,8 +96,12 @@ class Scheduler:
                 continue
             for reason, mask in rejected.items():
                 reasons[reason] += int(mask.sum())
-            candidates = candidates[~np.logical_or.reduce(list(rejected.values()))]
-        return reasons
+            out = np.logical_or.reduce(list(rejected.values()))
+            if plugin.name in RESOLVABLE_BY_PREEMPTION:
+                resolvable += int(out.sum())
+            candidates = candidates[~out]
+        total = len(self.nodes)
+        return f"{fit_error(total, reasons)} {preemption_message(total, resolvable)}"
 
     def _find_feasible(self, pod: PodInfo) -> tuple[slice | IntArray, int]:
         """Filter nodes in rotating order from where the last cycle stopped until
@@ -109,7 +139,7 @@ class Scheduler:
         feasible, evaluated = self._find_feasible(pod)
         count = size(feasible, total)
         if count == 0:
-            return Decision(pod, None, fit_error(total, self._diagnose(pod)), 0, evaluated)
+            return Decision(pod, None, self._diagnose(pod), 0, evaluated)
         indices = feasible
         if count == 1:
             chosen = int(as_indices(feasible, total)[0])
