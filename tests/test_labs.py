@@ -22,6 +22,14 @@ def test_there_is_at_least_one_lab() -> None:
 
 
 @pytest.mark.parametrize("path", LABS, ids=[p.name for p in LABS])
+def test_lab_is_stored_without_outputs(path: Path) -> None:
+    # The site build executes every lab; outputs saved in the file could only be stale.
+    notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+    stale = [i for i, cell in enumerate(notebook.cells) if cell.get("outputs")]
+    assert not stale, f"{path.name}: clear the outputs of cells {stale} before committing"
+
+
+@pytest.mark.parametrize("path", LABS, ids=[p.name for p in LABS])
 def test_lab_runs(path: Path) -> None:
     notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
     nbformat.validate(notebook)
