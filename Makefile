@@ -32,8 +32,9 @@ serve: $(STAMP)
 	VIRTDOCS_NOTEBOOK_CACHE=true $(BIN)/mkdocs serve --dev-addr $(HOST) --livereload
 
 # The site is built before pytest so the browser tests drive exactly what `site` produced.
+# --dist loadfile: a page's examples share one namespace, so a file stays on one worker.
 test: lint typecheck workflows site
-	VIRTDOCS_SITE_DIR=site $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
+	VIRTDOCS_SITE_DIR=site $(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -47,7 +48,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -m "not browser"
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -m "not browser"
 
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir site

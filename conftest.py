@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sybil import Sybil
 from sybil.parsers.rest import DocTestParser
 from sybil.sybil import SybilCollection
@@ -29,12 +28,3 @@ docstrings = Sybil(
 tools = Sybil(parsers=[DocTestParser()], patterns=["*.py"], path="tests/doctools", name="tools")
 
 pytest_collect_file = SybilCollection([pages, docstrings, tools]).pytest()
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # The examples of one page share a namespace and run in order: under pytest-xdist
-    # (--dist loadgroup) each page's examples stay together on one worker.
-    for item in items:
-        path = Path(str(item.fspath))
-        if path.suffix == ".md" or ROOT / "src" in path.parents:
-            item.add_marker(pytest.mark.xdist_group(str(path.relative_to(ROOT))))
