@@ -13,13 +13,10 @@ from __future__ import annotations
 from typing import Protocol
 
 from virtdocs.machine import CPU, Counters, Stop
-from virtdocs.machine.events import EVENT, HALT, Result, Trap
+from virtdocs.machine.events import Result
 
 # The native loop's event handling, reused so timing is identical by construction.
-from virtdocs.machine.run import TrapHandler, note_ring
-from virtdocs.machine.run import _halt as halt_event
-from virtdocs.machine.run import _interrupt as interrupt_event
-from virtdocs.machine.run import _trap as trap_event
+from virtdocs.machine.run import TrapHandler, after_block
 
 
 class Executor(Protocol):
@@ -55,27 +52,8 @@ def drive(
             if result is not None:
                 break
         cpu.steps = steps
-        if result == EVENT and cpu.cpl != ring:
-            note_ring(cpu, counters, ring, "by IRET")
-        if result is not None and result != EVENT:
-            if result == HALT:
-                stop = halt_event(cpu, handler, counters)
-                if stop is not None:
-                    return stop
-                steps = cpu.steps
-                continue
-            assert isinstance(result, Trap)
-            stop = trap_event(cpu, handler, result, counters)
-            if stop is not None:
-                return stop
-        if timer.rearm:
-            timer.arm(cpu.clock)
-        if cpu.clock >= timer.deadline:
-            timer.fire()
-        if timer.pending and cpu.if_:
-            stop = interrupt_event(cpu, handler, counters)
-            if stop is not None:
-                return stop
-        if steps >= limit:
-            message = f"{cpu.where()}: step limit reached after {max_steps:,} steps (--max-steps)"
-            return Stop("step-limit", message, cpu.eip)
+        stop = after_block(
+            cpu, handler, counters, result, ring=ring, limit=limit, max_steps=max_steps
+        )
+        if stop is not None:
+            return stop

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from virtdocs.machine.cpu import CPU, DeliveryError
-from virtdocs.machine.events import EVENT, HALT, Stop, Trap
+from virtdocs.machine.events import EVENT, HALT, Result, Stop, Trap
 from virtdocs.machine.isa import TIMER_VECTOR
 
 
@@ -110,30 +110,53 @@ def run(cpu: CPU, handler: TrapHandler, max_steps: int, counters: Counters) -> S
             where = cpu.where(cpu.eip)
             return Stop("past-end", f"{where}: execution ran past the end of the program", cpu.eip)
         cpu.steps = steps
-        if result == EVENT and cpu.cpl != ring:  # only IRET changes rings without a trap
-            note_ring(cpu, counters, ring, "by IRET")
-        if result is not None and result != EVENT:
-            if result == HALT:
-                stop = _halt(cpu, handler, counters)
-                if stop is not None:
-                    return stop
-                steps = cpu.steps
-                continue
-            assert isinstance(result, Trap)
-            stop = _trap(cpu, handler, result, counters)
-            if stop is not None:
-                return stop
-        if timer.rearm:
-            timer.arm(cpu.clock)
-        if cpu.clock >= timer.deadline:
-            timer.fire()
-        if timer.pending and cpu.if_:
-            stop = _interrupt(cpu, handler, counters)
-            if stop is not None:
-                return stop
-        if steps >= limit:
-            message = f"{cpu.where()}: step limit reached after {max_steps:,} steps (--max-steps)"
-            return Stop("step-limit", message, cpu.eip)
+        stop = after_block(
+            cpu, handler, counters, result, ring=ring, limit=limit, max_steps=max_steps
+        )
+        if stop is not None:
+            return stop
+
+
+def after_block(
+    cpu: CPU,
+    handler: TrapHandler,
+    counters: Counters,
+    result: Result,
+    *,
+    ring: int,
+    limit: int,
+    max_steps: int,
+) -> Stop | None:
+    """Everything a run loop does between two stretches of straight-line code.
+
+    ``result`` ended the stretch (None when a deadline did); ``ring`` is the CPL it began
+    in. Handles HLT, a trap, the timer and a pending interrupt, then the step limit, and
+    returns a Stop when the run is over. Every run loop calls it — the native one above and
+    the software CPUs' (:mod:`virtdocs.hypervisor.driver`) — so a guest sees interrupts at
+    the same instruction under every technique.
+    """
+    if result == EVENT and cpu.cpl != ring:  # only IRET changes rings without a trap
+        note_ring(cpu, counters, ring, "by IRET")
+    if result is not None and result != EVENT:
+        if result == HALT:  # the wait ends in an interrupt, or the machine stops
+            return _halt(cpu, handler, counters)
+        assert isinstance(result, Trap)
+        stop = _trap(cpu, handler, result, counters)
+        if stop is not None:
+            return stop
+    timer = cpu.timer
+    if timer.rearm:
+        timer.arm(cpu.clock)
+    if cpu.clock >= timer.deadline:
+        timer.fire()
+    if timer.pending and cpu.if_:
+        stop = _interrupt(cpu, handler, counters)
+        if stop is not None:
+            return stop
+    if cpu.steps >= limit:
+        message = f"{cpu.where()}: step limit reached after {max_steps:,} steps (--max-steps)"
+        return Stop("step-limit", message, cpu.eip)
+    return None
 
 
 def _trap(cpu: CPU, handler: TrapHandler, trap: Trap, counters: Counters) -> Stop | None:
