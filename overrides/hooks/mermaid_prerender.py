@@ -25,6 +25,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from mkdocs.exceptions import PluginError
+
 log = logging.getLogger("mkdocs.hooks.mermaid_prerender")
 
 MERMAID = "assets/javascripts/vendor/mermaid-11.17.2.min.js"
@@ -48,8 +50,13 @@ def _material_theme_css(site: Path) -> str | None:
     return None
 
 
-def _render_all(sources: dict[str, str], mermaid_js: Path, theme_css: str) -> dict[str, str]:
-    """Render ``{diagram id: source}`` to ``{diagram id: svg}`` in one headless Chromium."""
+def _render_all(
+    sources: dict[str, str], where: dict[str, str], mermaid_js: Path, theme_css: str
+) -> dict[str, str]:
+    """Render ``{diagram id: source}`` to ``{diagram id: svg}`` in one headless Chromium.
+
+    A diagram that does not parse stops the build, naming its page (``where[id]``).
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -70,10 +77,14 @@ def _render_all(sources: dict[str, str], mermaid_js: Path, theme_css: str) -> di
             )
             rendered: dict[str, str] = {}
             for diagram_id, source in sources.items():
-                rendered[diagram_id] = page.evaluate(
-                    "async ([id, src]) => (await mermaid.render(id, src)).svg",
-                    [diagram_id, source],
-                )
+                try:
+                    rendered[diagram_id] = page.evaluate(
+                        "async ([id, src]) => (await mermaid.render(id, src)).svg",
+                        [diagram_id, source],
+                    )
+                except Exception as error:
+                    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+                    raise PluginError(f"{where[diagram_id]}: {reason}") from None
             return rendered
         finally:
             browser.close()
@@ -94,6 +105,7 @@ def on_post_build(config: Any) -> None:
         return
     key_base = hashlib.sha256((MERMAID + theme_css).encode()).hexdigest()
     wanted: dict[str, str] = {}
+    where: dict[str, str] = {}
     page_ids: dict[Path, list[str]] = {}
     for path, text in pages.items():
         ids = []
@@ -102,13 +114,14 @@ def on_post_build(config: Any) -> None:
             digest = hashlib.sha256(f"{key_base}:{index}:{source}".encode()).hexdigest()[:16]
             diagram_id = f"vd-diagram-{digest}"
             wanted[diagram_id] = source
+            where[diagram_id] = f"{path.relative_to(site)}: mermaid diagram {index + 1}"
             ids.append(diagram_id)
         page_ids[path] = ids
     CACHE.mkdir(parents=True, exist_ok=True)
     svgs = {i: (CACHE / f"{i}.svg").read_text() for i in wanted if (CACHE / f"{i}.svg").exists()}
     missing = {i: s for i, s in wanted.items() if i not in svgs}
     if missing:
-        for diagram_id, svg in _render_all(missing, site / MERMAID, theme_css).items():
+        for diagram_id, svg in _render_all(missing, where, site / MERMAID, theme_css).items():
             (CACHE / f"{diagram_id}.svg").write_text(svg, encoding="utf-8")
             svgs[diagram_id] = svg
     for path, text in pages.items():
