@@ -1,5 +1,6 @@
-# Two entry points for people: `make serve` and `make test`. Both create the
-# virtual environment on first use and reinstall when pyproject.toml changes.
+# Two entry points for people: `make serve` (live reload is mkdocs' default) and
+# `make test`. Both create the virtual environment on first use and reinstall
+# when pyproject.toml changes.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -29,7 +30,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 serve: $(STAMP)
-	VIRTDOCS_NOTEBOOK_CACHE=true $(BIN)/mkdocs serve --dev-addr $(HOST) --livereload
+	VIRTDOCS_NOTEBOOK_CACHE=true $(BIN)/mkdocs serve --dev-addr $(HOST)
 
 # The site is built before pytest so the browser tests drive exactly what `site` produced.
 # --dist loadfile: a page's examples share one namespace, so a file stays on one worker.
