@@ -89,7 +89,7 @@ def simulate(config: SimulationConfig) -> SimulationResult:
         pending=config.pods - scheduled,
         nodes_evaluated=evaluated,
         nodes_scored=scored,
-        busiest_node_pods=int(counts.max()),
-        quietest_node_pods=int(counts.min()),
+        busiest_node_pods=int(np.max(counts)),
+        quietest_node_pods=int(np.min(counts)),
         unschedulable_message=message,
     )

@@ -188,7 +188,7 @@ class NodeResourcesBalancedAllocation:
 
 def normalize(scores: IntArray, *, reverse: bool) -> IntArray:
     """DefaultNormalizeScore: scale to 0–100 by the maximum; ``reverse`` flips it."""
-    highest = int(scores.max()) if len(scores) else 0
+    highest = int(np.max(scores)) if len(scores) else 0
     if highest == 0:
         return np.full(len(scores), MAX_NODE_SCORE if reverse else 0, np.int64)
     scaled = scores * MAX_NODE_SCORE // highest

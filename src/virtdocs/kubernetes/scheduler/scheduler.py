@@ -78,7 +78,7 @@ class Scheduler:
         for plugin in self.profile.filters:
             rejected = plugin.filter(pod, self.nodes, candidates)
             if rejected:
-                keep = ~np.logical_or.reduce(list(rejected.values()))
+                keep = ~np.any(np.stack(list(rejected.values())), axis=0)
                 candidates = as_indices(candidates, len(self.nodes))[keep]
                 if len(candidates) == 0:
                     break
@@ -96,7 +96,7 @@ class Scheduler:
                 continue
             for reason, mask in rejected.items():
                 reasons[reason] += int(mask.sum())
-            out = np.logical_or.reduce(list(rejected.values()))
+            out = np.any(np.stack(list(rejected.values())), axis=0)
             if plugin.name in RESOLVABLE_BY_PREEMPTION:
                 resolvable += int(out.sum())
             candidates = candidates[~out]
@@ -147,7 +147,7 @@ class Scheduler:
             totals = np.zeros(count, np.int64)
             for plugin, weight in self.profile.scores:
                 totals += weight * plugin.score(pod, self.nodes, indices)
-            best = np.flatnonzero(totals == totals.max())
+            best = np.flatnonzero(totals == np.max(totals))
             # selectHost picks uniformly among the top-scored nodes
             pick = int(best[self.rng.randrange(len(best))])
             chosen = feasible.start + pick if isinstance(feasible, slice) else int(feasible[pick])
