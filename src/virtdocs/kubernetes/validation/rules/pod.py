@@ -217,20 +217,25 @@ def mount_issues(mounts: list[Any], volumes: set[str], path: Path) -> list[field
     return found
 
 
+def unique_label_name(item: Any, at: Path, names: set[str]) -> list[field.Issue]:
+    """``item.name`` is required, a DNS label, and unique among ``names`` (which it joins)."""
+    name = access.text(item, "name")
+    if not name:
+        return [field.required((*at, "name"))]
+    found = [field.invalid((*at, "name"), name, m) for m in is_dns1123_label(name)]
+    if name in names:
+        found.append(field.duplicate((*at, "name"), name))
+    names.add(name)
+    return found
+
+
 def volume_issues(volumes: list[Any], path: Path) -> tuple[list[field.Issue], set[str]]:
     """validateVolumes: names (DNS label, unique) and exactly one source; returns the names."""
     found: list[field.Issue] = []
     names: set[str] = set()
     for index, volume in enumerate(volumes):
         at = (*path, index)
-        name = access.text(volume, "name")
-        if not name:
-            found.append(field.required((*at, "name")))
-        else:
-            found.extend(field.invalid((*at, "name"), name, m) for m in is_dns1123_label(name))
-            if name in names:
-                found.append(field.duplicate((*at, "name"), name))
-            names.add(name)
+        found.extend(unique_label_name(volume, at, names))
         sources = [
             key for key in (volume if isinstance(volume, dict) else {}) if key in VOLUME_SOURCES
         ]
@@ -279,14 +284,7 @@ class PodRule:
         self, container: Any, at: Path, names: set[str], volumes: set[str]
     ) -> list[field.Issue]:
         found: list[field.Issue] = []
-        name = access.text(container, "name")
-        if not name:
-            found.append(field.required((*at, "name")))
-        else:
-            found.extend(field.invalid((*at, "name"), name, m) for m in is_dns1123_label(name))
-            if name in names:
-                found.append(field.duplicate((*at, "name"), name))
-            names.add(name)
+        found.extend(unique_label_name(container, at, names))
         if not access.text(container, "image"):
             found.append(field.required((*at, "image")))
         policy = access.text(container, "imagePullPolicy")
