@@ -45,10 +45,13 @@ from virtdocs.hypervisor.vmx import (
     vm_exit,
 )
 from virtdocs.machine import CPU, Counters, Instruction, Program, Stop, Trap
-from virtdocs.machine.cpu import DeliveryError
 from virtdocs.machine.events import HALT, Result
 from virtdocs.machine.operands import Ctl
-from virtdocs.machine.run import note_ring, run
+from virtdocs.machine.run import NativeHandler, run
+
+#: In non-root mode the processor delivers a guest's own traps through the guest's IDT,
+#: exactly as bare hardware does.
+_GUEST_IDT = NativeHandler()
 
 #: Pseudo-vector of a VM exit in the run loop: above every IDT vector (0..255).
 EXIT_VECTOR_BASE: Final = 0x100
@@ -121,11 +124,11 @@ class Hypervisor:
             self._exit(cpu, EXTERNAL_INTERRUPT, "timer")
             vm_entry(cpu, self.vmcs)
             self.injected += 1
-            return self._deliver(cpu, trap, counters)
+            return _GUEST_IDT.handle(cpu, trap, counters)
         if trap.vector < EXIT_VECTOR_BASE:
             # Exception bitmap 0: the processor delivers guest traps itself, no exit.
             self.direct_traps += 1
-            return self._deliver(cpu, trap, counters)
+            return _GUEST_IDT.handle(cpu, trap, counters)
         reason = trap.vector - EXIT_VECTOR_BASE
         instruction = self.originals[trap.eip]
         self._exit(cpu, reason, str(instruction))
@@ -139,16 +142,6 @@ class Hypervisor:
                 counters.note(cpu, "halt", f"at {where}: {why}")
                 return Stop("halted", f"{where}: halted ({why})", trap.eip)
             cpu.idle += max(0, cpu.timer.deadline - cpu.clock)  # the vCPU sleeps until the tick
-        return None
-
-    def _deliver(self, cpu: CPU, trap: Trap, counters: Counters) -> Stop | None:
-        ring = cpu.cpl
-        try:
-            cpu.deliver(trap)
-        except DeliveryError as error:
-            detail = f"{trap.reason}, and it cannot be delivered ({error})"
-            return Stop("fault", f"{cpu.where(trap.eip)}: {detail}", trap.eip)
-        note_ring(cpu, counters, ring, f"by {trap.name}")
         return None
 
 
