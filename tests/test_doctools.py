@@ -129,8 +129,9 @@ def test_yaml_manifest_is_validated_with_page_lines(tmp_path: Path) -> None:
     assert outcomes(tmp_path, good) == [(1, None)]
     bad = f"Text.\n\n```yaml\n{SERVICE}    protocol: udp\n```\n"
     [(_, failure)] = outcomes(tmp_path, bad)
-    # The protocol is on line 8 of the manifest, which starts on line 4 of the page.
-    assert failure is not None and "page.md:11: Service/web: spec.ports[0].protocol" in failure
+    # The protocol is on line 8 of the manifest (value at column 15); the manifest starts on
+    # line 4 of the page.
+    assert failure is not None and "page.md:11:15: Service/web: spec.ports[0].protocol" in failure
 
 
 def test_invalid_on_purpose_must_fail_with_the_declared_error(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ line). Exceptions raised by the code under test propagate as failures too.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import os
 import shlex
@@ -119,16 +120,14 @@ def yaml_block(example: Example) -> str | None:
             return f"{_line(example)}: YAML that does not parse: {error}"
         return None
 
-    from virtdocs.kubernetes.validation import validate_text
+    from virtdocs.kubernetes.validation import format_error, validate_text
 
     results = validate_text(text, file=example.path)
     if not results:
         return f"{_line(example)}: a yaml block with no Kubernetes resource in it"
+    # The validator counts lines from the block's first line; the page counts from its own.
     problems = [
-        f"{example.path}:{first_line + error.line - 1}: {result.kind}/{result.name}: "
-        f"{error.path}: {error.message}"
-        if error.path
-        else f"{example.path}:{first_line + error.line - 1}: {error.message}"
+        format_error(result, dataclasses.replace(error, line=first_line + error.line - 1))
         for result in results
         for error in result.errors
     ]

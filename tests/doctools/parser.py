@@ -68,7 +68,6 @@ class DocsParser:
         )
         self._doctest = DocTestStringParser(DocTestEvaluator())
         self._exec_sessions: dict[str, dict[str, Any]] = {}
-        self.shown: list[tuple[str, FenceInfo]] = []  # counted by the report, never run
 
     def __call__(self, document: Document) -> Iterable[Region]:
         self._exec_sessions.clear()
